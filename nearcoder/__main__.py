@@ -1,0 +1,3 @@
+from nearcoder.harness.cli import main
+
+main()
