@@ -44,13 +44,16 @@ class Program:
     files: dict[str, bytes]
     command: tuple[str, ...]
     limits: Limits = field(default_factory=Limits)
+    # Read-only host directories made visible inside the sandbox: (host_path, sandbox_path) pairs, e.g. a
+    # pre-built dependency cache. Never the repository, /root, /home or shared data.
+    ro_binds: tuple[tuple[str, str], ...] = ()
 
     def digest(self) -> str:
         """Content hash: identical programs share a digest, so batch runs skip and cache by it."""
         h = hashlib.sha256()
         for path in sorted(self.files):
             h.update(path.encode() + b"\0" + hashlib.sha256(self.files[path]).digest())
-        h.update(json.dumps([list(self.command), asdict(self.limits)], sort_keys=True).encode())
+        h.update(json.dumps([list(self.command), asdict(self.limits), list(self.ro_binds)], sort_keys=True).encode())
         return h.hexdigest()
 
 
