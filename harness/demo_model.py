@@ -115,7 +115,7 @@ def warm_up(model, tokenizer, texts: list[str], steps: int, seed: int, seq_len: 
         loss.backward()
         opt.step()
         opt.zero_grad()
-        loss_value = float(loss)
+        loss_value = float(loss.detach())
     model.eval()
     return loss_value
 

@@ -7,4 +7,7 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Run reference solutions through the sandbox; every one must pass.", no_args_is_help=True)
+app = typer.Typer(
+    help="Run reference solutions through the sandbox; every one must pass. Example: ``nearcoder selftest humaneval --lang rust``",
+    no_args_is_help=True,
+)

@@ -1,0 +1,94 @@
+"""The ``nearcoder`` CLI: every command explains itself, and the lm-eval bridge builds the right argv."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nearcoder.harness.cli import app
+from nearcoder.harness.lm_eval_bridge import build_argv, split_include_path
+from nearcoder.harness.paths import task_folders, tasks_dir
+
+runner = CliRunner()
+
+
+def _commands(typer_app):
+    import typer.main
+
+    group = typer.main.get_command(typer_app)
+    return group, sorted(group.commands)
+
+
+def _walk(command, path=()):
+    """Every leaf command of the CLI with its argv path (groups are walked into)."""
+    import click
+
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from _walk(sub, (*path, name))
+    else:
+        yield path, command
+
+
+def test_every_command_has_help_with_an_example():
+    group, names = _commands(app)
+    assert {"tasks-path", "eval", "demo-model"} <= set(names)
+    for path, command in _walk(group):
+        if path == ("eval",):  # --help passes through to lm-eval; the docstring carries the example
+            assert "Example" in command.help
+            continue
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "example" in result.output.lower(), f"nearcoder {' '.join(path)} --help has no example"
+
+
+def test_tasks_path_prints_the_installed_tasks_directory():
+    result = runner.invoke(app, ["tasks-path"])
+    assert result.exit_code == 0
+    path = Path(result.output.strip())
+    assert path == tasks_dir()
+    assert (path / "near_questions" / "near_questions.yaml").is_file()
+    assert [p.name for p in task_folders()] and all(p.name.startswith("near_") for p in task_folders())
+
+
+def test_eval_argv_defaults_to_run_and_sets_include_path():
+    argv = build_argv(["--tasks", "near_questions", "--limit", "2"])
+    assert argv[:3] == ["run", "--include_path", str(tasks_dir())]
+    assert argv[3:] == ["--tasks", "near_questions", "--limit", "2"]
+
+
+def test_eval_argv_keeps_subcommands():
+    assert build_argv(["ls", "tasks"])[:2] == ["ls", "--include_path"]
+
+
+def test_user_include_path_is_joined_not_dropped(tmp_path):
+    (tmp_path / "my_task").mkdir()
+    argv = build_argv(["--include_path", str(tmp_path), "--tasks", "x"])
+    joined = Path(argv[2])
+    assert (joined / "nearcoder").resolve() == tasks_dir()
+    assert (joined / "extra0").resolve() == tmp_path.resolve()
+    assert "--include_path" not in argv[3:]
+
+
+def test_include_path_errors_are_clear(tmp_path):
+    with pytest.raises(ValueError, match="needs a directory"):
+        split_include_path(["--include_path"])
+    with pytest.raises(ValueError, match="not a directory"):
+        build_argv(["--include_path", str(tmp_path / "missing")])
+
+
+def test_eval_lists_near_tasks_through_lm_eval():
+    out = subprocess.run(
+        [sys.executable, "-m", "nearcoder", "eval", "ls", "tasks"], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "near_questions" in out.stdout
+
+
+def test_eval_bad_include_path_exits_2(tmp_path):
+    result = runner.invoke(app, ["eval", "--include_path", str(tmp_path / "nope"), "--tasks", "near_questions"])
+    assert result.exit_code == 2
