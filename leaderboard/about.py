@@ -1,0 +1,148 @@
+"""Every piece of prose the leaderboard shows, and the one list of tasks and metrics it knows about.
+
+Edit ``TASK_COLUMNS`` to add a column; everything else (table, filters, plots, gate defaults, about tab)
+is derived from it. Metrics that lm-eval reports but that have no column here still appear in the
+per-model view; columns whose task was not run stay blank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TITLE = "NEARCoder leaderboard"
+
+INTRODUCTION_TEXT = """
+Code LLMs that write NEAR Protocol dApps, scored by the `near_*` lm-eval tasks of this repository.
+Every number here was published from an lm-eval output directory (`nearcoder publish`); click a model to see
+every metric with its standard error, where the checkpoint came from, and the individual samples.
+Rows marked *reported by the seed, not reproduced* are transcribed from the seed deck for reference.
+"""
+
+SEED_NOTE = "reported by the seed, not reproduced"
+
+
+@dataclass(frozen=True)
+class TaskColumn:
+    """One leaderboard column: a metric of one or more lm-eval tasks (the mean over those present)."""
+
+    col_name: str
+    tasks: tuple[str, ...]
+    metrics: tuple[str, ...]  # accepted spellings of the metric, first is canonical
+    seed: bool  # one of the seed deck's eight columns
+    description: str
+    higher_is_better: bool = True
+
+    @property
+    def metric(self) -> str:
+        return self.metrics[0]
+
+
+_HE = ("near_humaneval_js", "near_humaneval_rust")
+_HE10 = ("near_humaneval_js_pass10", "near_humaneval_rust_pass10")
+_BUILD = ("near_dapp_build_rust", "near_dapp_build_js")
+_PASS1 = ("pass@1", "pass_at_1")
+_PASS10 = ("pass@10", "pass_at_10")
+
+TASK_COLUMNS: tuple[TaskColumn, ...] = (
+    # The seed deck's eight columns, computed the way the seed describes them.
+    TaskColumn("humanEval_bleu", _HE + _HE10, ("bleu",), True,
+               "BLEU of the generated function body against the canonical solution, mean of JS and Rust."),
+    TaskColumn("nearQuestions_bleu", ("near_questions",), ("bleu",), True,
+               "Corpus BLEU of answers to NEAR questions against reference answers."),
+    TaskColumn("nearQuestions_rouge1", ("near_questions",), ("rouge1",), True,
+               "Mean ROUGE-1 F1 of answers against reference answers."),
+    TaskColumn("dAppTrees_structure", ("near_dapp_trees",), ("structure_difflib",), True,
+               "Seed-style structural similarity of a generated dApp directory tree (difflib ratio of tree text)."),
+    TaskColumn("dAppTrees_comment", ("near_dapp_trees",), ("comment_quality",), True,
+               "Quality of the per-file comments in a generated dApp tree."),
+    TaskColumn("dAppGen_functionality", _BUILD, ("functionality",), True,
+               "Share of a generated dApp's functional tests that pass in the sandbox (mean of Rust and JS)."),
+    TaskColumn("dAppGen_usability", _BUILD, ("interface", "usability"), True,
+               "Usability, measured as the required public interface (methods/views) being present."),
+    TaskColumn("dAppGen_quality", _BUILD, ("quality",), True,
+               "Static code quality of the generated dApp (lint/clippy findings per line, inverted)."),
+    # The project's stronger metrics.
+    TaskColumn("humanEval_js_pass@1", ("near_humaneval_js",), _PASS1, False,
+               "Share of JavaScript HumanEval problems whose completion passes the tests in the sandbox."),
+    TaskColumn("humanEval_rust_pass@1", ("near_humaneval_rust",), _PASS1, False,
+               "Share of Rust HumanEval problems whose completion compiles and passes the tests in the sandbox."),
+    TaskColumn("humanEval_js_pass@10", ("near_humaneval_js_pass10",), _PASS10, False,
+               "Unbiased pass@10 estimate over sampled JavaScript completions."),
+    TaskColumn("humanEval_rust_pass@10", ("near_humaneval_rust_pass10",), _PASS10, False,
+               "Unbiased pass@10 estimate over sampled Rust completions."),
+    TaskColumn("nearQuestions_keyFactRecall", ("near_questions",), ("key_fact_recall",), False,
+               "Share of an answer's required key facts that the generated answer states."),
+    TaskColumn("nearQuestions_chrf", ("near_questions",), ("chrf",), False,
+               "Corpus chrF of answers (character n-grams; kinder to paraphrase than BLEU)."),
+    TaskColumn("dAppTrees_TED", ("near_dapp_trees",), ("structure",), False,
+               "1 - normalised tree edit distance between generated and reference directory trees."),
+    TaskColumn("dAppGen_build", _BUILD, ("build",), False,
+               "Share of generated dApps that build (cargo / npm) in the sandbox, mean of Rust and JS."),
+)
+
+AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if not c.seed)
+
+# Metric glossary for the about tab (metric name as lm-eval reports it -> explanation).
+METRIC_TEXT: dict[str, str] = {
+    "pass@1": "Probability that one sampled completion passes every test (sandboxed execution).",
+    "pass@10": "Unbiased estimate (Chen et al. 2021) that at least one of 10 samples passes.",
+    "bleu": "sacreBLEU corpus score in [0, 1]; n-gram overlap with the reference.",
+    "chrf": "sacreBLEU chrF in [0, 1]; character n-gram F-score.",
+    "rouge1": "ROUGE-1 F1: unigram overlap.",
+    "rougeL": "ROUGE-L F1: longest common subsequence.",
+    "key_fact_recall": "Fraction of the reference's key facts found in the answer.",
+    "structure": "Tree-edit-distance similarity of directory trees (1 = identical).",
+    "structure_difflib": "difflib sequence ratio of the rendered trees (the seed's measure).",
+    "comment_quality": "How well per-file comments describe files.",
+    "build": "The generated project builds in the sandbox (0/1 per item).",
+    "functionality": "Fraction of functional tests that pass.",
+    "interface": "Fraction of the required public methods present (the seed's 'usability').",
+    "quality": "Static-analysis quality score.",
+}
+
+TASK_TEXT: dict[str, str] = {
+    "near_humaneval_js": "HumanEval problems translated to JavaScript, executed in the sandbox (pass@1, BLEU).",
+    "near_humaneval_rust": "HumanEval problems translated to Rust, compiled and executed in the sandbox.",
+    "near_humaneval_js_pass10 / _rust_pass10": "Same problems, 10+ samples per problem for pass@10.",
+    "near_questions": "Questions about the NEAR Protocol with reference answers and key facts (by category).",
+    "near_dapp_trees": "Generate a NEAR dApp's directory tree, with comments, from a project description.",
+    "near_dapp_build_rust / _js": "Generate a small NEAR dApp; it is built and tested in the sandbox.",
+}
+
+ABOUT_TEXT = """
+## How scores get here
+1. `nearcoder eval --model hf --model_args pretrained=CKPT --tasks near --output_path out/ --log_samples`
+2. `nearcoder publish out/` (or `--server URL` with `NEARCODER_PUBLISH_TOKEN` for a shared board)
+
+Runs made with `--limit` are flagged *partial*: they score a subset and are not comparable to full runs.
+The model's type, stage, parameters and lineage come from the `nearcoder_manifest.json` next to the checkpoint.
+Contamination is what the publisher declared (`--contamination`) or the manifest's `contamination` field.
+
+## Regression gate
+`nearcoder gate CANDIDATE --baseline BASELINE` compares two lm-eval output directories item by item with a
+seeded paired bootstrap; a metric fails only when the confidence interval of the drop lies beyond the allowed drop.
+"""
+
+CITATION_TEXT = "NEARCoder eval (this repository). Seed numbers: NEARCoder deck, evaluation table."
+
+# The seed deck's evaluation table, transcribed (``/work/shared/seed/NEARCoder-deck.txt``, "Evaluation.").
+# Lineage as the seed describes it: StarCoder2-3b -> pre-trained -> structure-tuned -> NEARCoder.
+SEED_REPORTED: tuple[dict, ...] = (
+    {"model": "StarCoder2-3b", "stage": "base", "parent": None,
+     "humanEval_bleu": 0.076, "nearQuestions_bleu": 0.53, "nearQuestions_rouge1": 0.28,
+     "dAppTrees_structure": 0.0240, "dAppTrees_comment": 0.0, "dAppGen_functionality": 0.0,
+     "dAppGen_usability": 0.08, "dAppGen_quality": 0.0830},
+    {"model": "NEAR-preTrainedStarCoder2", "stage": "stage1", "parent": "StarCoder2-3b",
+     "humanEval_bleu": 0.080, "nearQuestions_bleu": 0.52, "nearQuestions_rouge1": 0.29,
+     "dAppTrees_structure": 0.0275, "dAppTrees_comment": 0.0, "dAppGen_functionality": 0.0,
+     "dAppGen_usability": 0.08, "dAppGen_quality": 0.0830},
+    {"model": "NEAR-structTunedStarCoder2", "stage": "stage2", "parent": "NEAR-preTrainedStarCoder2",
+     "humanEval_bleu": 0.069, "nearQuestions_bleu": 0.54, "nearQuestions_rouge1": 0.26,
+     "dAppTrees_structure": 0.0290, "dAppTrees_comment": 1.0, "dAppGen_functionality": 0.0,
+     "dAppGen_usability": 0.00, "dAppGen_quality": 0.0830},
+    {"model": "NEARCoder-3b", "stage": "stage3", "parent": "NEAR-structTunedStarCoder2",
+     "humanEval_bleu": 0.075, "nearQuestions_bleu": 0.49, "nearQuestions_rouge1": 0.27,
+     "dAppTrees_structure": 0.0245, "dAppTrees_comment": 0.5, "dAppGen_functionality": 0.0,
+     "dAppGen_usability": 0.00, "dAppGen_quality": 0.1215},
+)
+SEED_PARAMETERS = 3_000_000_000

@@ -1,0 +1,198 @@
+"""The Gradio UI. ``build_app(db_url)`` assembles the tabs; every callback reads the store afresh.
+
+Nothing happens at import: ``nearcoder leaderboard`` calls :func:`nearcoder.leaderboard.server.create_server`,
+which mounts this UI next to the publishing API.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from nearcoder.leaderboard import about, populate
+from nearcoder.leaderboard.display.columns import (
+    BENCHMARK_COLS,
+    COLS,
+    COLUMNS,
+    DEFAULT_COLS,
+    SIZE_CHOICES,
+    ALL_COLS,
+)
+from nearcoder.leaderboard.display.formatting import escape_markdown
+from nearcoder.leaderboard.display.plots import lineage_lines, per_task_bars, score_vs_parameters
+from nearcoder.leaderboard.store.engine import read_session
+
+C = COLUMNS
+MODEL_TYPES = ["base", "fine-tuned", "adapter"]
+CONTAMINATION = ["clean", "flagged", "unknown"]
+_DTYPES = {c.name: c.type for c in ALL_COLS}
+
+
+def _close(fig):
+    plt.close(fig)
+    return fig
+
+
+def _datatypes(columns: list[str]) -> list[str]:
+    return [_DTYPES.get(c, "str") for c in columns]
+
+
+def build_app(db_url: str) -> gr.Blocks:
+    """The leaderboard UI over the store at ``db_url`` (read-only: publishing goes through the API/CLI)."""
+
+    def table() -> pd.DataFrame:
+        with read_session(db_url) as s:
+            return populate.leaderboard_frame(s)
+
+    def render_main(search, types, sizes, stages, show_partial, contamination, show_seed, columns, sort_by, asc):
+        df = populate.apply_filters(table(), populate.Filters(
+            search=search or "", types=types, sizes=sizes, stages=stages, show_partial=show_partial,
+            contamination=contamination, show_seed=show_seed, columns=columns or DEFAULT_COLS))
+        if sort_by in df.columns:
+            df = df.sort_values(sort_by, ascending=bool(asc), na_position="last", kind="stable", ignore_index=True)
+        cols = list(df.columns)
+        return gr.update(value=df.round(4), headers=cols, datatype=_datatypes(cols)), f"{len(df)} model(s)"
+
+    def choices():
+        df = table()
+        stages = sorted({s for s in df[C.stage.name].fillna("unknown")})
+        names = list(df[C.model.name])
+        return gr.update(choices=stages), gr.update(choices=names), gr.update(choices=names), \
+            gr.update(choices=names)
+
+    def open_model(name: str | None):
+        empty = pd.DataFrame(columns=populate.SAMPLE_COLS)
+        if not name:
+            return "Pick a model.", pd.DataFrame(), {}, gr.update(choices=[], value=None), empty
+        with read_session(db_url) as s:
+            scores = populate.model_scores(s, name)
+            prov = populate.model_provenance(s, name)
+            samples = populate.model_samples(s, name)
+        if not prov:
+            header = f"### {escape_markdown(name)}\n\n*{about.SEED_NOTE}*: no scores, runs or samples are stored."
+            return header, scores, {}, gr.update(choices=[], value=None), empty
+        header = (f"### {escape_markdown(name)}\n\n{escape_markdown(prov['type'])} · stage "
+                  f"{escape_markdown(prov['stage'] or '?')} · parent {escape_markdown(prov['parent'] or '-')} · "
+                  f"{len(prov['runs'])} run(s)")
+        tasks = sorted(set(samples["task"])) if not samples.empty else []
+        return header, scores.round(5), prov, gr.update(choices=tasks, value=None), samples
+
+    def filter_samples(name, task):
+        with read_session(db_url) as s:
+            return populate.model_samples(s, name, task or None) if name else pd.DataFrame(
+                columns=populate.SAMPLE_COLS)
+
+    def open_sample(evt: gr.SelectData, samples: pd.DataFrame):
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        if samples is None or samples.empty or row is None or row >= len(samples):
+            return "", "", "", "", ""
+        with read_session(db_url) as s:
+            d = populate.sample_detail(s, int(samples.iloc[row]["sample"]))
+        if d is None:
+            return "", "", "", "", ""
+        return d["prompt"], d["generation"], d["target"], d["verdict"], d["reason"] or d["metrics"]
+
+    def pick_from_table(evt: gr.SelectData, shown: pd.DataFrame):
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        name = shown.iloc[row][C.model.name] if shown is not None and row is not None and row < len(shown) else None
+        return gr.update(value=name), gr.Tabs(selected="model")
+
+    def plot_params(column):
+        return _close(score_vs_parameters(table(), column))
+
+    def plot_bars(models):
+        return _close(per_task_bars(table(), models or []))
+
+    def plot_lineage(name):
+        if not name:
+            return _close(lineage_lines(table(), []))
+        with read_session(db_url) as s:
+            chain = populate.lineage_from_store(s, name)
+        return _close(lineage_lines(table(), chain))
+
+    with gr.Blocks(title=about.TITLE) as demo:
+        gr.Markdown(f"# {about.TITLE}")
+        gr.Markdown(about.INTRODUCTION_TEXT)
+        with gr.Tabs() as tabs:
+            with gr.Tab("Leaderboard", id="main"):
+                with gr.Row():
+                    search = gr.Textbox(label="Search models", placeholder="name contains…", elem_id="search",
+                                        scale=3)
+                    sort_by = gr.Dropdown(COLS, value=C.average.name, label="Sort by", elem_id="sort-by", scale=2)
+                    asc = gr.Checkbox(False, label="ascending", elem_id="ascending", scale=1)
+                with gr.Row():
+                    types = gr.CheckboxGroup(MODEL_TYPES, label="Type", elem_id="filter-type")
+                    sizes = gr.CheckboxGroup(SIZE_CHOICES, label="Size", elem_id="filter-size")
+                    stages = gr.CheckboxGroup([], label="Training stage", elem_id="filter-stage")
+                    contamination = gr.CheckboxGroup(CONTAMINATION, label="Contamination",
+                                                     elem_id="filter-contamination")
+                with gr.Row():
+                    show_partial = gr.Checkbox(True, label="show partial runs (--limit)", elem_id="show-partial")
+                    show_seed = gr.Checkbox(True, label=f"show seed rows ({about.SEED_NOTE})", elem_id="show-seed")
+                columns = gr.CheckboxGroup(COLS, value=DEFAULT_COLS, label="Columns", elem_id="columns")
+                count = gr.Markdown(elem_id="row-count")
+                main = gr.Dataframe(headers=DEFAULT_COLS, datatype=_datatypes(DEFAULT_COLS), interactive=False,
+                                    elem_id="leaderboard-table", max_height=600, wrap=False)
+                gr.Markdown("Click a row to open the model. Seed rows are transcribed from the deck, "
+                            "not reproduced.")
+            with gr.Tab("Model", id="model"):
+                model = gr.Dropdown([], label="Model", elem_id="model-pick", allow_custom_value=False)
+                header = gr.Markdown(elem_id="model-header")
+                scores = gr.Dataframe(label="Every task and metric (newest run first)", interactive=False,
+                                      elem_id="model-scores")
+                with gr.Accordion("Provenance (manifest, lm-eval version, task hashes)", open=False):
+                    prov = gr.JSON(elem_id="provenance")
+                sample_task = gr.Dropdown([], label="Samples of task", elem_id="sample-task")
+                samples = gr.Dataframe(label="Samples (click one)", interactive=False, elem_id="samples")
+                with gr.Row():
+                    prompt = gr.Textbox(label="Prompt", lines=8, elem_classes="sample-text", elem_id="prompt")
+                    generation = gr.Textbox(label="Generation", lines=8, elem_classes="sample-text",
+                                            elem_id="generation")
+                with gr.Row():
+                    target = gr.Textbox(label="Reference", lines=3, elem_id="target")
+                    verdict = gr.Textbox(label="Verdict", elem_id="verdict")
+                    reason = gr.Textbox(label="Reason / per-item metrics", lines=3, elem_id="reason")
+            with gr.Tab("Plots", id="plots"):
+                col = gr.Dropdown(BENCHMARK_COLS + [C.average.name], value="nearQuestions_rouge1",
+                                  label="Score column")
+                p_params = gr.Plot(label="Score against parameters")
+                bar_models = gr.Dropdown([], multiselect=True, label="Models to compare")
+                p_bars = gr.Plot(label="Per-task bars")
+                lin_model = gr.Dropdown([], value="NEARCoder-3b", label="Lineage ending at",
+                                        allow_custom_value=True)
+                p_lin = gr.Plot(label="Stage by stage")
+            with gr.Tab("About", id="about"):
+                gr.Markdown(about.ABOUT_TEXT)
+                gr.Markdown(_about_tables())
+                gr.Markdown(f"*{about.CITATION_TEXT}*")
+
+        filters = [search, types, sizes, stages, show_partial, contamination, show_seed, columns, sort_by, asc]
+        for comp in filters:
+            event = comp.submit if comp is search else comp.change
+            event(render_main, filters, [main, count])
+        search.change(render_main, filters, [main, count])
+        main.select(pick_from_table, [main], [model, tabs])
+        model.change(open_model, [model], [header, scores, prov, sample_task, samples])
+        sample_task.change(filter_samples, [model, sample_task], [samples])
+        samples.select(open_sample, [samples], [prompt, generation, target, verdict, reason])
+        col.change(plot_params, [col], [p_params])
+        bar_models.change(plot_bars, [bar_models], [p_bars])
+        lin_model.change(plot_lineage, [lin_model], [p_lin])
+        demo.load(render_main, filters, [main, count]).then(
+            choices, None, [stages, model, bar_models, lin_model]).then(
+            plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin])
+    return demo
+
+
+def _about_tables() -> str:
+    rows = ["| column | seed column | tasks | metric | what it measures |", "|---|---|---|---|---|"]
+    for t in about.TASK_COLUMNS:
+        rows.append(f"| `{t.col_name}` | {'yes' if t.seed else ''} | {', '.join(f'`{x}`' for x in t.tasks)} | "
+                    f"`{t.metric}` | {t.description} |")
+    rows += ["", "| task | description |", "|---|---|"]
+    rows += [f"| `{k}` | {v} |" for k, v in about.TASK_TEXT.items()]
+    rows += ["", "| metric | meaning |", "|---|---|"]
+    rows += [f"| `{k}` | {v} |" for k, v in about.METRIC_TEXT.items()]
+    return "\n".join(rows)
+

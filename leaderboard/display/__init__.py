@@ -1,0 +1,1 @@
+"""Column declarations, cell formatting, CSS and plots for the leaderboard UI."""

@@ -1,0 +1,58 @@
+"""The leaderboard's columns, declared once and derived from :data:`about.TASK_COLUMNS`.
+
+Other code refers to ``COLUMNS.model.name`` etc., never to literal header strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nearcoder.leaderboard.about import TASK_COLUMNS
+
+
+@dataclass(frozen=True)
+class ColumnContent:
+    name: str
+    type: str  # gradio Dataframe datatype: "str", "number", "bool"
+    displayed_by_default: bool = True
+    hidden: bool = False
+    never_hidden: bool = False
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    model: ColumnContent = ColumnContent("model", "str", never_hidden=True)
+    model_type: ColumnContent = ColumnContent("type", "str")
+    stage: ColumnContent = ColumnContent("stage", "str")
+    parameters: ColumnContent = ColumnContent("parameters", "number")
+    size: ColumnContent = ColumnContent("size", "str", displayed_by_default=False)
+    partial: ColumnContent = ColumnContent("partial", "bool")
+    contamination: ColumnContent = ColumnContent("contamination", "str", displayed_by_default=False)
+    source: ColumnContent = ColumnContent("source", "str")
+    average: ColumnContent = ColumnContent("average (ours)", "number")
+
+
+COLUMNS = _Fixed()
+FIXED_COLS: list[ColumnContent] = [getattr(COLUMNS, f) for f in COLUMNS.__dataclass_fields__]
+TASK_COLS: list[ColumnContent] = [ColumnContent(t.col_name, "number") for t in TASK_COLUMNS]
+ALL_COLS: list[ColumnContent] = FIXED_COLS + TASK_COLS
+COLS: list[str] = [c.name for c in ALL_COLS]
+BENCHMARK_COLS: list[str] = [c.name for c in TASK_COLS]
+SEED_COLS: list[str] = [t.col_name for t in TASK_COLUMNS if t.seed]
+DEFAULT_COLS: list[str] = [c.name for c in ALL_COLS if c.displayed_by_default and not c.hidden]
+
+SIZE_BUCKETS: tuple[tuple[str, float], ...] = (("<1B", 1e9), ("1-3B", 3.5e9), ("3-8B", 8.5e9), ("8B+", float("inf")))
+UNKNOWN = "unknown"
+
+
+def size_bucket(parameters: int | float | None) -> str:
+    """The size filter's bucket for a parameter count (``unknown`` when not recorded)."""
+    if parameters is None or parameters != parameters or parameters <= 0:
+        return UNKNOWN
+    for label, upper in SIZE_BUCKETS:
+        if parameters < upper:
+            return label
+    return SIZE_BUCKETS[-1][0]
+
+
+SIZE_CHOICES = [b for b, _ in SIZE_BUCKETS] + [UNKNOWN]

@@ -1,0 +1,221 @@
+"""The regression gate: compare a candidate's lm-eval output with absolute thresholds and with a baseline.
+
+With logged samples on both sides, a metric is compared item by item with a seeded paired bootstrap, and it
+fails only when the confidence interval of (candidate - baseline) lies entirely beyond the allowed drop, so
+sampling noise passes and a real drop fails. Without per-item values the point estimates are compared.
+Exit codes: 0 pass, 1 regression, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nearcoder.leaderboard.read_results import EvalRun, ResultsError, read_output_dir
+from nearcoder.leaderboard.statistics import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_ITERS,
+    DEFAULT_SEED,
+    BootstrapCI,
+    is_regression,
+    paired_bootstrap_ci,
+)
+
+PASS, REGRESSION, UNUSABLE = 0, 1, 2
+_SPEC = re.compile(r"^(?P<task>[^:=\s]+):(?P<metric>[^=\s]+)=(?P<value>[-+0-9.eE]+)$")
+
+
+class GateInputError(ValueError):
+    """Input the gate cannot judge (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    task: str
+    metric: str
+    value: float
+
+
+def parse_threshold(spec: str) -> Threshold:
+    """``TASK:METRIC=VALUE`` (e.g. ``near_questions:rouge1=0.2``)."""
+    m = _SPEC.match(spec.strip())
+    if not m:
+        raise GateInputError(f"bad threshold {spec!r}: expected TASK:METRIC=NUMBER, e.g. near_questions:rouge1=0.2")
+    try:
+        value = float(m["value"])
+    except ValueError as exc:
+        raise GateInputError(f"bad threshold {spec!r}: {m['value']!r} is not a number") from exc
+    return Threshold(m["task"], m["metric"], value)
+
+
+@dataclass
+class Evaluated:
+    """A directory's scores and per-item values, merged over its results files (newest file wins per task)."""
+
+    label: str
+    runs: list[EvalRun]
+    values: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    higher: dict[tuple[str, str], bool] = field(default_factory=dict)
+    items: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
+    limits: set = field(default_factory=set)
+
+
+def load(directory: Path, label: str) -> Evaluated:
+    try:
+        runs = read_output_dir(Path(directory))
+    except ResultsError as exc:
+        raise GateInputError(f"{label}: {exc}") from exc
+    ev = Evaluated(label=label, runs=runs)
+    for run in sorted(runs, key=lambda r: r.path.name):  # lm-eval timestamps sort chronologically
+        ev.limits.add(run.limit)
+        for s in run.scores:
+            key = (s.task, s.metric)
+            if s.filter == "none" or key not in ev.values:
+                ev.values[key] = s.value
+                ev.higher[key] = bool((run.higher_is_better.get(s.task) or {}).get(s.metric, True))
+        try:
+            for sample in run.iter_samples():
+                for metric, value in sample.numeric_metrics().items():
+                    ev.items.setdefault((sample.task, metric), {})[sample.doc_id] = value
+        except ResultsError as exc:
+            raise GateInputError(f"{label}: {exc}") from exc
+    return ev
+
+
+@dataclass
+class CheckResult:
+    kind: str  # "min" or "max-drop"
+    task: str
+    metric: str
+    threshold: float
+    candidate: float | None
+    baseline: float | None = None
+    ci: BootstrapCI | None = None
+    passed: bool = True
+    note: str = ""
+
+
+@dataclass
+class GateReport:
+    candidate: str
+    baseline: str | None
+    checks: list[CheckResult]
+    warnings: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        return PASS if all(c.passed for c in self.checks) else REGRESSION
+
+    def markdown(self) -> str:
+        verdict = "PASS" if self.exit_code == PASS else "REGRESSION"
+        lines = [f"## nearcoder gate: **{verdict}**", "", f"- candidate: `{self.candidate}`"]
+        if self.baseline:
+            lines.append(f"- baseline: `{self.baseline}`")
+        lines += [f"- warning: {w}" for w in self.warnings]
+        lines += ["", "| check | task:metric | candidate | baseline | diff [CI] | threshold | result |",
+                  "|---|---|---:|---:|---|---:|---|"]
+        for c in self.checks:
+            cand = "N/A" if c.candidate is None else f"{c.candidate:.4f}"
+            base = "" if c.baseline is None else f"{c.baseline:.4f}"
+            if c.ci:
+                diff = f"{c.ci.mean_diff:+.4f} [{c.ci.low:+.4f}, {c.ci.high:+.4f}] (n={c.ci.n_items})"
+            elif c.candidate is not None and c.baseline is not None:
+                diff = f"{c.candidate - c.baseline:+.4f} (point)"
+            else:
+                diff = ""
+            thr = f">= {c.threshold:g}" if c.kind == "min" else f"drop <= {c.threshold:g}"
+            result = ("pass" if c.passed else "**FAIL**") + (f" — {c.note}" if c.note else "")
+            lines.append(f"| {c.kind} | `{c.task}:{c.metric}` | {cand} | {base} | {diff} | {thr} | {result} |")
+        if not self.checks:
+            lines.append("| - | (no checks) | | | | | pass |")
+        return "\n".join(lines) + "\n"
+
+
+def _require(ev: Evaluated, task: str, metric: str) -> float:
+    if (task, metric) not in ev.values:
+        have = ", ".join(f"{t}:{m}" for t, m in sorted(ev.values)) or "nothing"
+        raise GateInputError(f"{ev.label}: no {task}:{metric} in the results (it has: {have})")
+    value = ev.values[(task, metric)]
+    if value is None:
+        raise GateInputError(f"{ev.label}: {task}:{metric} is not a number")
+    return value
+
+
+def compare(
+    cand: Evaluated,
+    base: Evaluated,
+    task: str,
+    metric: str,
+    max_drop: float,
+    *,
+    iters: int,
+    confidence: float,
+    seed: int,
+) -> CheckResult:
+    c_val, b_val = _require(cand, task, metric), _require(base, task, metric)
+    higher = cand.higher.get((task, metric), True)
+    res = CheckResult("max-drop", task, metric, max_drop, c_val, b_val)
+    c_items, b_items = cand.items.get((task, metric), {}), base.items.get((task, metric), {})
+    shared = sorted(set(c_items) & set(b_items))
+    if len(shared) >= 2:
+        res.ci = paired_bootstrap_ci([c_items[i] for i in shared], [b_items[i] for i in shared],
+                                     iters=iters, confidence=confidence, seed=seed)
+        res.passed = not is_regression(res.ci, max_drop, higher)
+        if len(shared) < max(len(c_items), len(b_items)):
+            res.note = f"{len(shared)} shared items"
+    else:
+        drop = (b_val - c_val) if higher else (c_val - b_val)
+        res.passed = drop <= max_drop
+        res.note = "no per-item values; point estimates"
+    return res
+
+
+def run_gate(
+    candidate: Path,
+    baseline: Path | None = None,
+    mins: list[str] | None = None,
+    max_drops: list[str] | None = None,
+    *,
+    iters: int = DEFAULT_ITERS,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = DEFAULT_SEED,
+) -> GateReport:
+    """Judge a candidate output directory. Raises :class:`GateInputError` for unusable input."""
+    min_specs = [parse_threshold(s) for s in mins or []]
+    drop_specs = [parse_threshold(s) for s in max_drops or []]
+    if any(t.value < 0 for t in drop_specs):
+        raise GateInputError("--max-drop deltas must be >= 0")
+    if drop_specs and baseline is None:
+        raise GateInputError("--max-drop needs --baseline")
+    if not min_specs and baseline is None:
+        raise GateInputError("nothing to check: give --min thresholds and/or --baseline")
+    cand = load(candidate, "candidate")
+    base = load(baseline, "baseline") if baseline is not None else None
+    warnings: list[str] = []
+    checks: list[CheckResult] = []
+    for t in min_specs:
+        value = _require(cand, t.task, t.metric)
+        higher = cand.higher.get((t.task, t.metric), True)
+        ok = value >= t.value if higher else value <= t.value
+        checks.append(CheckResult("min", t.task, t.metric, t.value, value, passed=ok,
+                                  note="" if higher else "lower is better: checked as a maximum"))
+    if base is not None:
+        if cand.limits != base.limits:
+            warnings.append(f"different --limit: candidate {sorted(map(str, cand.limits))}, "
+                            f"baseline {sorted(map(str, base.limits))}; items are matched by doc_id")
+        if drop_specs:
+            targets = [(t.task, t.metric, t.value) for t in drop_specs]
+        else:  # default: every shared metric with per-item values may not drop at all
+            shared = sorted(set(cand.items) & set(base.items) & set(cand.values) & set(base.values))
+            targets = [(task, metric, 0.0) for task, metric in shared]
+            skipped = sorted((set(cand.values) & set(base.values)) - set(shared))
+            if skipped:
+                warnings.append("not checked by default (no per-item values; use --max-drop): "
+                                + ", ".join(f"{t}:{m}" for t, m in skipped))
+            if not targets and not min_specs:
+                raise GateInputError("candidate and baseline share no metric with per-item values; "
+                                     "log samples (--log_samples) or pass --max-drop/--min")
+        for task, metric, delta in targets:
+            checks.append(compare(cand, base, task, metric, delta, iters=iters, confidence=confidence, seed=seed))
+    return GateReport(str(candidate), str(baseline) if baseline else None, checks, warnings)
