@@ -1,0 +1,80 @@
+"""Runs HumanEvalPack test programs in the sandbox: every sample of every document in one batch.
+
+lm-eval scores one document at a time, so the task's filter calls :func:`execute_samples` once with all
+documents and their responses; identical programs (common at temperature 0.2) run once. Nothing here runs
+code itself: programs go to ``nearcoder.sandboxes.languages.run_tests``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from nearcoder.tasks.near_humaneval.programs import build_program
+
+STDERR_TAIL_CHARS = 800
+
+
+@dataclass
+class SampleResult:
+    """One executed completion, as it appears in ``--log_samples`` output."""
+
+    completion: str  # the cut completion that was executed (the text appended to the prompt)
+    status: str  # the sandbox Status value: passed, failed, timeout, compile_error, ...
+    reason: str  # one line a person can read
+    exit_code: int | None = None
+    duration: float = 0.0
+    cut_notes: list[str] = field(default_factory=list)
+    stderr_tail: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def execute_samples(
+    docs: list[dict],
+    completions: list[list[str]],
+    *,
+    backend: str | None = None,
+    workers: int | None = None,
+    cache_dir: str | None = None,
+    progress: bool = True,
+) -> list[list[SampleResult]]:
+    """Build, run and score ``completions[i][j]`` (sample j of document i) against ``docs[i]``'s tests."""
+    from nearcoder.sandboxes.languages import TestProgram, run_tests
+
+    if len(docs) != len(completions):
+        raise ValueError(f"{len(docs)} documents but {len(completions)} response lists")
+    built = [[build_program(doc, text) for text in texts] for doc, texts in zip(docs, completions)]
+    index: dict[tuple[str, str], int] = {}
+    programs: list[TestProgram] = []
+    for row in built:
+        for prog in row:
+            key = (prog.lang, prog.source)
+            if key not in index:
+                index[key] = len(programs)
+                programs.append(TestProgram(lang=prog.lang, source=prog.source))
+    outcomes = run_tests(programs, backend=backend, workers=workers, cache_dir=cache_dir, progress=progress)
+    if len(outcomes) != len(programs):
+        raise RuntimeError(f"sandbox returned {len(outcomes)} outcomes for {len(programs)} programs")
+    results: list[list[SampleResult]] = []
+    for row in built:
+        out_row = []
+        for prog in row:
+            outcome = outcomes[index[(prog.lang, prog.source)]]
+            out_row.append(
+                SampleResult(
+                    completion=prog.cut.body,
+                    status=outcome.status.value,
+                    reason=outcome.reason,
+                    exit_code=outcome.exit_code,
+                    duration=round(float(outcome.duration), 3),
+                    cut_notes=list(prog.cut.notes),
+                    stderr_tail=(outcome.stderr or "")[-STDERR_TAIL_CHARS:],
+                )
+            )
+        results.append(out_row)
+    return results
