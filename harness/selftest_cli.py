@@ -5,9 +5,30 @@ Each execution task adds one command here (``humaneval``, ``dapp-build``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 app = typer.Typer(
     help="Run reference solutions through the sandbox; every one must pass. Example: ``nearcoder selftest humaneval --lang rust``",
     no_args_is_help=True,
 )
+
+
+@app.command("humaneval")
+def humaneval(
+    lang: str = typer.Option(..., "--lang", help="js or rust."),
+    buggy: bool = typer.Option(False, "--buggy", help="Run HumanEvalPack's buggy_solution's; every one must fail."),
+    backend: str = typer.Option(None, "--backend", help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
+    workers: int = typer.Option(None, "--workers", help="Programs run at once (default: the sandbox's)."),
+    limit: int = typer.Option(None, "--limit", help="Only the first N problems."),
+    out: Path = typer.Option(None, "--out", help="JSON file of outcomes [default: selftest-humaneval-LANG.json]."),
+) -> None:
+    """Run the 164 canonical HumanEvalPack solutions of one language through near_humaneval_*'s pipeline.
+
+    Prints ``passed N/164``; exits 1 unless all pass (with ``--buggy``: unless all fail).
+    Example: ``nearcoder selftest humaneval --lang rust --out out/humaneval-rust.json``
+    """
+    from nearcoder.tasks.near_humaneval.selftest import main
+
+    raise typer.Exit(main(lang, buggy=buggy, backend=backend, workers=workers, limit=limit, out=out))
