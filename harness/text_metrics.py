@@ -23,7 +23,21 @@ def clip(text: str | None) -> str:
         return ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
-    return str(text).replace("\x00", "")[:MAX_SCORED_CHARS]
+    text = str(text).replace("\x00", "")[:MAX_SCORED_CHARS]
+    # Lone surrogates (undecodable bytes smuggled into a str) would crash every encoder downstream.
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def is_scorable(text: object, max_chars: int = MAX_SCORED_CHARS) -> bool:
+    """Whether a model output is a well-formed answer: a non-empty ``str`` of valid UTF-8 with no NUL bytes
+    and at most ``max_chars`` characters. Tasks score anything else as zero instead of repairing it."""
+    if not isinstance(text, str) or not text.strip() or len(text) > max_chars or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def corpus_bleu(predictions: list[str], references: list[str]) -> float:
@@ -67,14 +81,17 @@ def rouge(prediction: str, reference: str) -> dict[str, float]:
 def normalise(text: str) -> str:
     """Lower-case, NFKC, thousands separators and spelled-out small numbers unified, punctuation to spaces.
 
-    ``"25,500 $NEAR"`` → ``"25500 near"``, ``"4.5 percent"`` → ``"4.5 %"``, ``"Eight-Core"`` → ``"8 core"``.
+    ``"25,500 $NEAR"`` → ``"25500 near"``, ``"4.5 percent"`` → ``"4.5 %"``, ``"Eight-Core"`` → ``"8 core"``,
+    ``"16GB"`` → ``"16 gb"`` (a number is split from a unit written against it), ``"_validating_"`` →
+    ``"validating"`` (underscores count as punctuation, so markdown emphasis and snake_case match spaced words).
     Decimal points and ``%`` survive because they carry meaning in facts.
     """
     text = unicodedata.normalize("NFKC", clip(text)).lower()
-    text = re.sub(r"(?<=\d)[,_](?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d)[,_](?=\d{3}(?:[,_]\d{3})*\b)", "", text)
+    text = re.sub(r"\b(\d+(?:\.\d+)?)([a-z]{1,4})\b", r"\1 \2", text)
     text = re.sub(r"\bper\s*cent\b|\bpercent\b", "%", text)
     text = re.sub(r"(?<=\d)%", " %", text)
-    text = re.sub(r"[^\w%.]+|(?<!\d)\.|\.(?!\d)", " ", text)
+    text = re.sub(r"[^\w%.]+|_+|(?<!\d)\.|\.(?!\d)", " ", text)
     words = [_NUMBER_WORDS.get(w, w) for w in text.split()]
     return " ".join(words)
 

@@ -1,0 +1,244 @@
+"""Checks for the ``near_questions`` items, and the decontamination list of their source files.
+
+Every item must be answerable from the file it cites: its key facts must appear in that file after
+:func:`nearcoder.harness.text_metrics.normalise`, and the cited heading must be a heading (or the front-matter
+title) of that file. The test ``tests/tasks/test_near_questions_data.py`` runs these checks; while writing items,
+run them directly::
+
+    NEARCODER_DATA_DIR=../shared/data python -m nearcoder.tasks.near_questions.dataset_checks --write-sources
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from nearcoder.harness.text_metrics import MAX_SCORED_CHARS, normalise
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SPLIT_FILES = {"test": "test.jsonl", "dev": "dev.jsonl"}
+SOURCES_FILE = "sources.json"
+DOCS_SUBDIR = "near-docs"  # the corpus inside NEARCODER_DATA_DIR
+
+CATEGORIES = (
+    "protocol and sharding",
+    "accounts and keys",
+    "gas and storage staking",
+    "Rust contracts",
+    "JS contracts",
+    "tooling and CLI",
+    "validators and staking",
+    "tokens and NEPs",
+    "bridges and ecosystem",
+)
+DIFFICULTIES = ("easy", "medium", "hard")
+FIELDS = {
+    "id": str,
+    "question": str,
+    "answer": str,
+    "key_facts": list,
+    "source": str,
+    "category": str,
+    "difficulty": str,
+}
+MIN_TEST_ITEMS = 200
+MIN_PER_CATEGORY = 18  # in the test split
+NEAR_DUPLICATE_RATIO = 0.9  # questions at least this similar (difflib, normalised) count as duplicates
+ID_PATTERN = re.compile(r"^nq-\d{4}$")
+MAX_ANSWER_SENTENCES = 3
+
+
+def load_split(split: str, data_dir: Path = DATA_DIR) -> list[dict]:
+    """The items of one split, in file order."""
+    path = data_dir / SPLIT_FILES[split]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_all(data_dir: Path = DATA_DIR) -> dict[str, list[dict]]:
+    return {split: load_split(split, data_dir) for split in SPLIT_FILES}
+
+
+def split_source(source: str) -> tuple[str, str]:
+    """``"wiki/a.md#Heading"`` → ``("wiki/a.md", "Heading")``."""
+    path, _, heading = source.partition("#")
+    return path.strip(), heading.strip()
+
+
+def _clean_heading(text: str) -> str:
+    """A heading as a reader sees it: no ``{#anchor}``, markdown links/emphasis, emoji or trailing ``#``."""
+    text = re.sub(r"\{#[^}]*\}", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`]", "", text)
+    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace() or ch in "-.,:;?!'()/&+<>\"=@$%")
+    return " ".join(text.strip().strip("#").split()).lower()
+
+
+@lru_cache(maxsize=None)
+def headings(path: Path) -> frozenset[str]:
+    """Every markdown heading of a file plus its front-matter ``title``/``sidebar_label``, cleaned."""
+    found = set()
+    in_code = False
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        m = re.match(r"^\s{0,3}#{1,6}\s+(.+)$", line) or re.match(r"^(?:title|sidebar_label):\s*(.+)$", line, re.IGNORECASE)
+        if m:
+            found.add(_clean_heading(m.group(1).strip().strip("'\"")))
+    if not found:
+        # Plain-text exports (the blog) have no markup: the first line is the title and short lines that do
+        # not end a sentence are sub-headings.
+        plain = [ln.strip() for ln in lines if ln.strip()]
+        found.update(_clean_heading(ln) for ln in plain[:1])
+        found.update(_clean_heading(ln) for ln in plain if len(ln.split()) <= 12 and not ln.endswith((".", ",", ";")))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=None)
+def normalised_source(path: Path) -> str:
+    """The whole file, normalised; :func:`normalise` clips long text, so it is applied to line-aligned blocks."""
+    blocks, block, size = [], [], 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if size + len(line) > MAX_SCORED_CHARS // 2 and block:
+            blocks.append("\n".join(block))
+            block, size = [], 0
+        block.append(line)
+        size += len(line) + 1
+    blocks.append("\n".join(block))
+    return " " + " ".join(normalise(b) for b in blocks) + " "
+
+
+def fact_in_source(fact: str, path: Path) -> bool:
+    needle = normalise(fact)
+    return bool(needle) and f" {needle} " in normalised_source(path)
+
+
+def item_errors(item: dict, docs_root: Path | None) -> list[str]:
+    """Problems with one item; with ``docs_root`` (the ``near-docs`` folder) its source is checked too."""
+    errors = []
+    for field, kind in FIELDS.items():
+        if not isinstance(item.get(field), kind):
+            errors.append(f"field {field!r} missing or not {kind.__name__}")
+    extra = set(item) - set(FIELDS)
+    if extra:
+        errors.append(f"unknown fields {sorted(extra)}")
+    if errors:
+        return errors
+    if not ID_PATTERN.match(item["id"]):
+        errors.append(f"id {item['id']!r} does not match nq-NNNN")
+    if not item["question"].strip().endswith("?"):
+        errors.append("question does not end with '?'")
+    answer = item["answer"].strip()
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z`])", answer) if s]
+    if not answer or len(sentences) > MAX_ANSWER_SENTENCES:
+        errors.append(f"answer has {len(sentences)} sentences (1-{MAX_ANSWER_SENTENCES} allowed)")
+    facts = item["key_facts"]
+    if not 2 <= len(facts) <= 5 or not all(isinstance(f, str) and f.strip() for f in facts):
+        errors.append("key_facts must be 2-5 non-empty strings")
+    else:
+        for fact in facts:
+            if not f" {normalise(fact)} " in f" {normalise(answer)} ":
+                errors.append(f"key fact {fact!r} is not stated in the item's own answer")
+    if item["category"] not in CATEGORIES:
+        errors.append(f"category {item['category']!r} not in {CATEGORIES}")
+    if item["difficulty"] not in DIFFICULTIES:
+        errors.append(f"difficulty {item['difficulty']!r} not in {DIFFICULTIES}")
+    rel, heading = split_source(item["source"])
+    if not rel or not heading:
+        errors.append(f"source {item['source']!r} is not 'path#heading'")
+        return errors
+    if docs_root is None:
+        return errors
+    path = docs_root / rel
+    if not path.is_file():
+        return errors + [f"source file {rel} not found under {docs_root}"]
+    if _clean_heading(heading) not in headings(path):
+        errors.append(f"heading {heading!r} not found in {rel}")
+    for fact in facts if isinstance(facts, list) else []:
+        if isinstance(fact, str) and not fact_in_source(fact, path):
+            errors.append(f"key fact {fact!r} not found in {rel}")
+    return errors
+
+
+def near_duplicates(items: list[dict], ratio: float = NEAR_DUPLICATE_RATIO) -> list[tuple[str, str]]:
+    """Pairs of ids whose normalised questions are identical or at least ``ratio`` similar."""
+    normed = [(it["id"], normalise(it["question"])) for it in items]
+    pairs = []
+    for i, (id_a, qa) in enumerate(normed):
+        for id_b, qb in normed[i + 1 :]:
+            matcher = SequenceMatcher(None, qa, qb, autojunk=False)
+            if qa == qb or (matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio
+                            and matcher.ratio() >= ratio):
+                pairs.append((id_a, id_b))
+    return pairs
+
+
+def dataset_errors(splits: dict[str, list[dict]], docs_root: Path | None) -> list[str]:
+    """Every problem in the dataset as ``"<id>: <problem>"`` lines (empty when it is clean)."""
+    errors = []
+    everything = [it for items in splits.values() for it in items]
+    for item in everything:
+        errors += [f"{item.get('id', '?')}: {e}" for e in item_errors(item, docs_root)]
+    ids = Counter(it.get("id") for it in everything)
+    errors += [f"{i}: duplicate id ({n} items)" for i, n in ids.items() if n > 1]
+    errors += [f"{a}: near-duplicate question of {b}" for a, b in near_duplicates(everything)]
+    test = splits.get("test", [])
+    if len(test) < MIN_TEST_ITEMS:
+        errors.append(f"test split has {len(test)} items, at least {MIN_TEST_ITEMS} required")
+    per_category = Counter(it.get("category") for it in test)
+    for category in CATEGORIES:
+        if per_category[category] < MIN_PER_CATEGORY:
+            errors.append(f"category {category!r} has {per_category[category]} test items (min {MIN_PER_CATEGORY})")
+    return errors
+
+
+def source_files(splits: dict[str, list[dict]]) -> list[str]:
+    """The corpus files (relative to ``near-docs/``) that any item cites, sorted."""
+    return sorted({split_source(it["source"])[0] for items in splits.values() for it in items})
+
+
+def sources_document(splits: dict[str, list[dict]]) -> dict:
+    """The decontamination list written to ``data/sources.json``."""
+    return {
+        "description": "near-docs files that near_questions items are written from; leave them out of training corpora",
+        "corpus_root": DOCS_SUBDIR,
+        "files": source_files(splits),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    parser = argparse.ArgumentParser(
+        description="Check the near_questions items against the corpus. Example: "
+        "NEARCODER_DATA_DIR=../shared/data python -m nearcoder.tasks.near_questions.dataset_checks --write-sources"
+    )
+    parser.add_argument("--write-sources", action="store_true", help=f"rewrite data/{SOURCES_FILE}")
+    args = parser.parse_args(argv)
+    data_dir = os.environ.get("NEARCODER_DATA_DIR")
+    docs_root = Path(data_dir) / DOCS_SUBDIR if data_dir else None
+    if docs_root is None:
+        print("NEARCODER_DATA_DIR unset: source files are not checked", file=sys.stderr)
+    splits = load_all()
+    errors = dataset_errors(splits, docs_root)
+    for line in errors:
+        print(line)
+    counts = Counter(it["category"] for it in splits["test"])
+    print(f"{sum(map(len, splits.values()))} items ({', '.join(f'{k}={len(v)}' for k, v in splits.items())}); "
+          f"test per category: {dict(sorted(counts.items()))}; {len(errors)} problems", file=sys.stderr)
+    if args.write_sources:
+        (DATA_DIR / SOURCES_FILE).write_text(json.dumps(sources_document(splits), indent=1) + "\n", encoding="utf-8")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
