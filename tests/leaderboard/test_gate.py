@@ -1,0 +1,106 @@
+import shutil
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from nearcoder.harness.cli import app
+from nearcoder.leaderboard.gate import GateInputError, parse_threshold, run_gate
+from nearcoder.leaderboard.synthetic import write_output_dir
+
+runner = CliRunner()
+
+
+def _dirs(tmp_path, cand_items, base_items, metric="pass@1", task="near_humaneval_js"):
+    write_output_dir(tmp_path / "cand", "cand", {task: {metric: list(cand_items)}})
+    write_output_dir(tmp_path / "base", "base", {task: {metric: list(base_items)}})
+    return tmp_path / "cand", tmp_path / "base"
+
+
+def _base(n=150, p=0.5, seed=0):
+    return np.random.default_rng(seed).binomial(1, p, n).astype(float)
+
+
+def test_noise_passes_real_drop_fails_via_cli(tmp_path):
+    base = _base()
+    noisy = base.copy()
+    noisy[[3, 17, 40, 77]] = 1 - noisy[[3, 17, 40, 77]]  # a few items flip: noise
+    cand, base_dir = _dirs(tmp_path / "noise", noisy, base)
+    result = runner.invoke(app, ["gate", str(cand), "--baseline", str(base_dir), "--report", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    assert "PASS" in (tmp_path / "r.md").read_text()
+
+    dropped = base.copy()
+    dropped[np.flatnonzero(base)[:25]] = 0.0  # 25 passing problems now fail
+    cand, base_dir = _dirs(tmp_path / "drop", dropped, base)
+    result = runner.invoke(app, ["gate", str(cand), "--baseline", str(base_dir)])
+    assert result.exit_code == 1, result.output
+    assert "REGRESSION" in result.output and "near_humaneval_js:pass@1" in result.output
+    # the same drop is within an explicit allowance of 0.3
+    ok = runner.invoke(app, ["gate", str(cand), "--baseline", str(base_dir),
+                             "--max-drop", "near_humaneval_js:pass@1=0.3"])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_min_thresholds(tmp_path):
+    write_output_dir(tmp_path / "c", "c", {"near_questions": {"rouge1": [0.2, 0.4]}})
+    assert run_gate(tmp_path / "c", mins=["near_questions:rouge1=0.25"]).exit_code == 0
+    report = run_gate(tmp_path / "c", mins=["near_questions:rouge1=0.35"])
+    assert report.exit_code == 1 and "**FAIL**" in report.markdown()
+
+
+def test_same_seed_same_report(tmp_path):
+    base = _base(seed=5)
+    cand = np.roll(base, 1)
+    c, b = _dirs(tmp_path, cand, base)
+    assert run_gate(c, b).markdown() == run_gate(c, b).markdown()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--min", "near_questions-rouge1"], "TASK:METRIC=NUMBER"),
+    (["--min", "near_questions:missing=0.1"], "no near_questions:missing"),
+    (["--max-drop", "near_questions:rouge1=0.1"], "needs --baseline"),
+    ([], "nothing to check"),
+])
+def test_unusable_input_exits_2(tmp_path, args, message):
+    write_output_dir(tmp_path / "c", "c", {"near_questions": {"rouge1": [0.2, 0.4]}})
+    result = runner.invoke(app, ["gate", str(tmp_path / "c"), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_missing_or_broken_dirs_exit_2(tmp_path):
+    result = runner.invoke(app, ["gate", str(tmp_path / "nope"), "--min", "t:m=1"])
+    assert result.exit_code == 2 and "no such directory" in result.output
+    path = write_output_dir(tmp_path / "c", "c", {"t": {"m": [1.0]}})
+    path.write_text("{\"results\": {")
+    result = runner.invoke(app, ["gate", str(tmp_path / "c"), "--min", "t:m=1"])
+    assert result.exit_code == 2 and "not valid JSON" in result.output
+
+
+def test_parse_threshold():
+    t = parse_threshold("near_humaneval_rust_pass10:pass@10=0.25")
+    assert (t.task, t.metric, t.value) == ("near_humaneval_rust_pass10", "pass@10", 0.25)
+    with pytest.raises(GateInputError):
+        parse_threshold("a:b=high")
+
+
+@pytest.mark.slow
+def test_gate_on_real_lm_eval_output(real_output, tmp_path):
+    same = runner.invoke(app, ["gate", str(real_output), "--baseline", str(real_output),
+                               "--min", "near_questions:rouge1=0"])
+    assert same.exit_code == 0, same.output
+    assert "near_questions:rouge1" in same.output and "n=4" in same.output
+    # a baseline that answered every item much better: the real candidate is a regression
+    better = tmp_path / "better"
+    shutil.copytree(real_output, better)
+    import json
+
+    for samples in better.rglob("samples_near_questions_*.jsonl"):
+        rows = [json.loads(line) for line in samples.read_text().splitlines()]
+        for row in rows:
+            row["rouge1"] = row["rouge1"] + 0.5
+        samples.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    worse = runner.invoke(app, ["gate", str(real_output), "--baseline", str(better)])
+    assert worse.exit_code == 1, worse.output
+    assert "near_questions:rouge1" in worse.output and "**FAIL**" in worse.output
