@@ -1,0 +1,136 @@
+use near_sdk::test_utils::{accounts, VMContextBuilder};
+use near_sdk::testing_env;
+
+fn p(x: u8, y: u8) -> Point {
+    Point { x, y }
+}
+
+fn call_as(i: usize) {
+    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).build());
+}
+
+/// An 8x6 board with a started game for alice: snake (2,3) (1,3) (0,3), food (7,3).
+fn started() -> SnakeGame {
+    call_as(0);
+    let mut g = SnakeGame::new(8, 6);
+    g.start_game();
+    g
+}
+
+fn play(g: &mut SnakeGame, moves: &[&str]) -> GameView {
+    let mut last = None;
+    for m in moves {
+        last = Some(g.make_move(m.to_string()));
+    }
+    last.expect("at least one move")
+}
+
+#[test]
+fn start_state() {
+    call_as(0);
+    let mut g = SnakeGame::new(8, 6);
+    let view = g.start_game();
+    assert_eq!(view, GameView { snake: vec![p(2, 3), p(1, 3), p(0, 3)], food: p(7, 3), score: 0, alive: true, moves: 0 });
+    assert_eq!(g.get_game(accounts(0)), Some(view));
+    assert_eq!(g.get_game(accounts(1)), None);
+}
+
+#[test]
+#[should_panic]
+fn board_too_small_panics() {
+    call_as(0);
+    SnakeGame::new(4, 10);
+}
+
+#[test]
+fn moving_shifts_the_snake() {
+    let mut g = started();
+    let view = play(&mut g, &["down"]);
+    assert_eq!(view.snake, vec![p(2, 4), p(2, 3), p(1, 3)]);
+    assert_eq!(view.moves, 1);
+    assert!(view.alive);
+}
+
+#[test]
+fn eating_grows_scores_and_places_food() {
+    let mut g = started();
+    let view = play(&mut g, &["right", "right", "right", "right", "right"]);
+    assert_eq!(view.snake, vec![p(7, 3), p(6, 3), p(5, 3), p(4, 3)]);
+    assert_eq!(view.score, 1);
+    assert_eq!(view.food, p(0, 0));
+    assert_eq!(view.moves, 5);
+    assert_eq!(g.best_score(accounts(0)), 1);
+}
+
+#[test]
+fn hitting_the_wall_ends_the_game() {
+    let mut g = started();
+    let view = play(&mut g, &["up", "up", "up", "up"]);
+    assert!(!view.alive);
+    assert_eq!(view.snake, vec![p(2, 0), p(2, 1), p(2, 2)]);
+    assert_eq!(view.moves, 4);
+}
+
+#[test]
+#[should_panic]
+fn moving_after_game_over_panics() {
+    let mut g = started();
+    play(&mut g, &["up", "up", "up", "up", "right"]);
+}
+
+#[test]
+#[should_panic]
+fn reversing_panics() {
+    let mut g = started();
+    g.make_move("left".to_string());
+}
+
+#[test]
+#[should_panic]
+fn unknown_direction_panics() {
+    let mut g = started();
+    g.make_move("north".to_string());
+}
+
+#[test]
+fn chasing_the_tail_is_allowed() {
+    let mut g = started();
+    play(&mut g, &["right", "right", "right", "right", "right"]);
+    let view = play(&mut g, &["down", "left", "up"]);
+    assert!(view.alive);
+    assert_eq!(view.snake, vec![p(6, 3), p(6, 4), p(7, 4), p(7, 3)]);
+}
+
+#[test]
+fn biting_the_body_ends_the_game() {
+    let mut g = started();
+    play(&mut g, &["right"; 5]);
+    play(&mut g, &["up"; 3]);
+    let view = play(&mut g, &["left"; 7]);
+    assert_eq!(view.score, 2);
+    assert_eq!(view.snake.len(), 5);
+    assert_eq!(view.food, p(5, 0));
+    let view = play(&mut g, &["down", "right", "up"]);
+    assert!(!view.alive);
+    assert_eq!(view.moves, 18);
+    assert_eq!(g.best_score(accounts(0)), 2);
+}
+
+#[test]
+fn games_are_per_player() {
+    let mut g = started();
+    play(&mut g, &["right"; 5]);
+    call_as(1);
+    assert_eq!(g.best_score(accounts(1)), 0);
+    let view = g.start_game();
+    assert_eq!(view.score, 0);
+    assert_eq!(g.get_game(accounts(0)).unwrap().score, 1);
+}
+
+#[test]
+#[should_panic]
+fn move_without_game_panics() {
+    call_as(2);
+    let mut g = SnakeGame::new(8, 6);
+    g.make_move("up".to_string());
+}
