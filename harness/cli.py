@@ -24,6 +24,7 @@ app = typer.Typer(
 # name -> "module:attribute" of a typer.Typer (a command group) or a plain function (a single command).
 SUBAPPS: dict[str, str] = {
     "selftest": "nearcoder.harness.selftest_cli:app",
+    "sandbox": "nearcoder.sandboxes.cli:app",
     "publish": "nearcoder.leaderboard.cli:publish",
     "leaderboard": "nearcoder.leaderboard.cli:leaderboard",
     "gate": "nearcoder.leaderboard.cli:gate",
