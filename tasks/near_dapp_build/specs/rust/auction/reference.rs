@@ -22,7 +22,10 @@ impl Auction {
     #[init]
     pub fn new(end_time: U64, auctioneer: AccountId) -> Self {
         Self {
-            highest_bid: Bid { bidder: env::current_account_id(), bid: U128(1) },
+            highest_bid: Bid {
+                bidder: env::current_account_id(),
+                bid: U128(1),
+            },
             end_time: end_time.0,
             auctioneer,
             claimed: false,
@@ -33,17 +36,32 @@ impl Auction {
     pub fn bid(&mut self) {
         require!(env::block_timestamp() < self.end_time, "auction has ended");
         let deposit = env::attached_deposit().as_yoctonear();
-        require!(deposit > self.highest_bid.bid.0, "you must place a higher bid");
-        let previous =
-            std::mem::replace(&mut self.highest_bid, Bid { bidder: env::predecessor_account_id(), bid: U128(deposit) });
-        Promise::new(previous.bidder).transfer(NearToken::from_yoctonear(previous.bid.0)).detach();
+        require!(
+            deposit > self.highest_bid.bid.0,
+            "you must place a higher bid"
+        );
+        let previous = std::mem::replace(
+            &mut self.highest_bid,
+            Bid {
+                bidder: env::predecessor_account_id(),
+                bid: U128(deposit),
+            },
+        );
+        Promise::new(previous.bidder)
+            .transfer(NearToken::from_yoctonear(previous.bid.0))
+            .detach();
     }
 
     pub fn claim(&mut self) {
-        require!(env::block_timestamp() >= self.end_time, "auction has not ended yet");
+        require!(
+            env::block_timestamp() >= self.end_time,
+            "auction has not ended yet"
+        );
         require!(!self.claimed, "auction has already been claimed");
         self.claimed = true;
-        Promise::new(self.auctioneer.clone()).transfer(NearToken::from_yoctonear(self.highest_bid.bid.0)).detach();
+        Promise::new(self.auctioneer.clone())
+            .transfer(NearToken::from_yoctonear(self.highest_bid.bid.0))
+            .detach();
     }
 
     pub fn get_highest_bid(&self) -> Bid {

@@ -35,7 +35,13 @@ fn auction() -> Auction {
 #[test]
 fn initial_state() {
     let a = auction();
-    assert_eq!(a.get_highest_bid(), Bid { bidder: "auction.near".parse().unwrap(), bid: U128(1) });
+    assert_eq!(
+        a.get_highest_bid(),
+        Bid {
+            bidder: "auction.near".parse().unwrap(),
+            bid: U128(1)
+        }
+    );
     assert_eq!(a.get_auction_end_time(), U64(END));
     assert!(!a.is_claimed());
 }
@@ -47,7 +53,13 @@ fn higher_bid_wins_and_refunds_previous() {
     a.bid();
     at(20, 2, NearToken::from_near(2));
     a.bid();
-    assert_eq!(a.get_highest_bid(), Bid { bidder: accounts(2), bid: U128(NearToken::from_near(2).as_yoctonear()) });
+    assert_eq!(
+        a.get_highest_bid(),
+        Bid {
+            bidder: accounts(2),
+            bid: U128(NearToken::from_near(2).as_yoctonear())
+        }
+    );
     assert!(transfers().contains(&(accounts(1), NearToken::from_near(1).as_yoctonear())));
 }
 

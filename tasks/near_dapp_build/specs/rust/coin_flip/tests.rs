@@ -4,7 +4,10 @@ use near_sdk::testing_env;
 fn flip_as(i: usize, first_seed_byte: u8) {
     let mut seed = [7u8; 32];
     seed[0] = first_seed_byte;
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).random_seed(seed).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .random_seed(seed)
+        .build());
 }
 
 #[test]

@@ -11,7 +11,10 @@ pub struct Counter {
 impl Counter {
     #[init]
     pub fn new(start: i64) -> Self {
-        Self { value: start, owner: env::predecessor_account_id() }
+        Self {
+            value: start,
+            owner: env::predecessor_account_id(),
+        }
     }
 
     pub fn get_num(&self) -> i64 {
@@ -29,7 +32,10 @@ impl Counter {
     }
 
     pub fn reset(&mut self) {
-        require!(env::predecessor_account_id() == self.owner, "only the owner can reset");
+        require!(
+            env::predecessor_account_id() == self.owner,
+            "only the owner can reset"
+        );
         self.value = 0;
     }
 }

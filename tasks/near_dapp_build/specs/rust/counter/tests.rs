@@ -2,7 +2,9 @@ use near_sdk::test_utils::{accounts, VMContextBuilder};
 use near_sdk::testing_env;
 
 fn as_account(i: usize) {
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .build());
 }
 
 #[test]

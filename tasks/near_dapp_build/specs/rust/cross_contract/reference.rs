@@ -14,17 +14,32 @@ pub struct GreetingClient {
 impl GreetingClient {
     #[init]
     pub fn new(greeter: AccountId) -> Self {
-        Self { greeter, last_greeting: None }
+        Self {
+            greeter,
+            last_greeting: None,
+        }
     }
 
     pub fn query_greeting(&self) -> Promise {
         Promise::new(self.greeter.clone())
-            .function_call("get_greeting".to_string(), vec![], NearToken::from_yoctonear(0), CALL_GAS)
-            .then(Self::ext(env::current_account_id()).with_static_gas(CALL_GAS).query_greeting_callback())
+            .function_call(
+                "get_greeting".to_string(),
+                vec![],
+                NearToken::from_yoctonear(0),
+                CALL_GAS,
+            )
+            .then(
+                Self::ext(env::current_account_id())
+                    .with_static_gas(CALL_GAS)
+                    .query_greeting_callback(),
+            )
     }
 
     #[private]
-    pub fn query_greeting_callback(&mut self, #[callback_result] call_result: Result<String, PromiseError>) -> String {
+    pub fn query_greeting_callback(
+        &mut self,
+        #[callback_result] call_result: Result<String, PromiseError>,
+    ) -> String {
         match call_result {
             Ok(greeting) => {
                 self.last_greeting = Some(greeting.clone());
@@ -40,12 +55,24 @@ impl GreetingClient {
     pub fn change_greeting(&mut self, new_greeting: String) -> Promise {
         let args = json!({ "greeting": new_greeting }).to_string().into_bytes();
         Promise::new(self.greeter.clone())
-            .function_call("set_greeting".to_string(), args, NearToken::from_yoctonear(0), CALL_GAS)
-            .then(Self::ext(env::current_account_id()).with_static_gas(CALL_GAS).change_greeting_callback())
+            .function_call(
+                "set_greeting".to_string(),
+                args,
+                NearToken::from_yoctonear(0),
+                CALL_GAS,
+            )
+            .then(
+                Self::ext(env::current_account_id())
+                    .with_static_gas(CALL_GAS)
+                    .change_greeting_callback(),
+            )
     }
 
     #[private]
-    pub fn change_greeting_callback(&mut self, #[callback_result] call_result: Result<(), PromiseError>) -> bool {
+    pub fn change_greeting_callback(
+        &mut self,
+        #[callback_result] call_result: Result<(), PromiseError>,
+    ) -> bool {
         call_result.is_ok()
     }
 

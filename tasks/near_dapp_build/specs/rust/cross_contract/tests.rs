@@ -8,13 +8,25 @@ fn me() -> AccountId {
 }
 
 fn call_as(predecessor: AccountId) {
-    testing_env!(VMContextBuilder::new().current_account_id(me()).predecessor_account_id(predecessor).build());
+    testing_env!(VMContextBuilder::new()
+        .current_account_id(me())
+        .predecessor_account_id(predecessor)
+        .build());
 }
 
 /// The environment a callback runs in: called by the contract itself, with one mocked promise result.
 fn callback_env(result: PromiseResult) {
-    let context = VMContextBuilder::new().current_account_id(me()).predecessor_account_id(me()).build();
-    testing_env!(context, near_sdk::test_vm_config(), RuntimeFeesConfig::test(), Default::default(), vec![result]);
+    let context = VMContextBuilder::new()
+        .current_account_id(me())
+        .predecessor_account_id(me())
+        .build();
+    testing_env!(
+        context,
+        near_sdk::test_vm_config(),
+        RuntimeFeesConfig::test(),
+        Default::default(),
+        vec![result]
+    );
 }
 
 /// (receiver, method, JSON args) of every function call the contract scheduled.
@@ -24,9 +36,9 @@ fn calls() -> Vec<(AccountId, String, Vec<u8>)> {
         .flat_map(|r| {
             let to = r.receiver_id.clone();
             r.actions.into_iter().filter_map(move |a| match a {
-                MockAction::FunctionCallWeight { method_name, args, .. } => {
-                    Some((to.clone(), String::from_utf8(method_name).unwrap(), args))
-                }
+                MockAction::FunctionCallWeight {
+                    method_name, args, ..
+                } => Some((to.clone(), String::from_utf8(method_name).unwrap(), args)),
                 _ => None,
             })
         })
@@ -40,9 +52,16 @@ fn query_calls_greeter_then_callback() {
     call_as(accounts(1));
     let promise = c.query_greeting();
     drop(promise);
-    let scheduled: Vec<(AccountId, String)> = calls().into_iter().map(|(to, m, _)| (to, m)).collect();
-    assert!(scheduled.contains(&(accounts(3), "get_greeting".to_string())), "{scheduled:?}");
-    assert!(scheduled.contains(&(me(), "query_greeting_callback".to_string())), "{scheduled:?}");
+    let scheduled: Vec<(AccountId, String)> =
+        calls().into_iter().map(|(to, m, _)| (to, m)).collect();
+    assert!(
+        scheduled.contains(&(accounts(3), "get_greeting".to_string())),
+        "{scheduled:?}"
+    );
+    assert!(
+        scheduled.contains(&(me(), "query_greeting_callback".to_string())),
+        "{scheduled:?}"
+    );
 }
 
 #[test]
@@ -51,10 +70,15 @@ fn change_sends_json_args() {
     let mut c = GreetingClient::new(accounts(3));
     drop(c.change_greeting("howdy".to_string()));
     let all = calls();
-    let set = all.iter().find(|(to, m, _)| to == &accounts(3) && m == "set_greeting").expect("set_greeting call");
+    let set = all
+        .iter()
+        .find(|(to, m, _)| to == &accounts(3) && m == "set_greeting")
+        .expect("set_greeting call");
     let args: Value = serde_json::from_slice(&set.2).expect("JSON arguments");
     assert_eq!(args["greeting"], "howdy");
-    assert!(all.iter().any(|(to, m, _)| to == &me() && m == "change_greeting_callback"));
+    assert!(all
+        .iter()
+        .any(|(to, m, _)| to == &me() && m == "change_greeting_callback"));
 }
 
 #[test]

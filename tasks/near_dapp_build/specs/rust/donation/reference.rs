@@ -15,7 +15,12 @@ pub struct Donation {
 impl Donation {
     #[init]
     pub fn new(beneficiary: AccountId) -> Self {
-        Self { beneficiary, donations: LookupMap::new(b"d"), donors: 0, total: 0 }
+        Self {
+            beneficiary,
+            donations: LookupMap::new(b"d"),
+            donors: 0,
+            total: 0,
+        }
     }
 
     #[payable]
@@ -30,7 +35,9 @@ impl Donation {
         let new_total = previous.unwrap_or(0) + amount.as_yoctonear();
         self.donations.insert(donor, new_total);
         self.total += amount.as_yoctonear();
-        Promise::new(self.beneficiary.clone()).transfer(amount).detach();
+        Promise::new(self.beneficiary.clone())
+            .transfer(amount)
+            .detach();
         U128(new_total)
     }
 
@@ -50,4 +57,3 @@ impl Donation {
         self.beneficiary.clone()
     }
 }
-

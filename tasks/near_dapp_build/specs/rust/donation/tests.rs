@@ -4,7 +4,10 @@ use near_sdk::test_utils::{accounts, get_created_receipts, VMContextBuilder};
 use near_sdk::{testing_env, NearToken};
 
 fn call_as(i: usize, deposit: NearToken) {
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).attached_deposit(deposit).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .attached_deposit(deposit)
+        .build());
 }
 
 fn transfers_to(receiver: &near_sdk::AccountId) -> Vec<u128> {
@@ -34,7 +37,10 @@ fn donation_is_recorded_and_forwarded() {
     let mut d = Donation::new(accounts(5));
     call_as(1, NearToken::from_near(2));
     assert_eq!(d.donate(), U128(NearToken::from_near(2).as_yoctonear()));
-    assert_eq!(transfers_to(&accounts(5)), vec![NearToken::from_near(2).as_yoctonear()]);
+    assert_eq!(
+        transfers_to(&accounts(5)),
+        vec![NearToken::from_near(2).as_yoctonear()]
+    );
 }
 
 #[test]
@@ -47,11 +53,20 @@ fn running_totals_per_donor() {
     d.donate();
     call_as(1, NearToken::from_near(2));
     assert_eq!(d.donate(), U128(NearToken::from_near(3).as_yoctonear()));
-    assert_eq!(d.get_donation_for_account(accounts(1)), U128(NearToken::from_near(3).as_yoctonear()));
-    assert_eq!(d.get_donation_for_account(accounts(2)), U128(NearToken::from_near(3).as_yoctonear()));
+    assert_eq!(
+        d.get_donation_for_account(accounts(1)),
+        U128(NearToken::from_near(3).as_yoctonear())
+    );
+    assert_eq!(
+        d.get_donation_for_account(accounts(2)),
+        U128(NearToken::from_near(3).as_yoctonear())
+    );
     assert_eq!(d.get_donation_for_account(accounts(3)), U128(0));
     assert_eq!(d.number_of_donors(), 2);
-    assert_eq!(d.total_donations(), U128(NearToken::from_near(6).as_yoctonear()));
+    assert_eq!(
+        d.total_donations(),
+        U128(NearToken::from_near(6).as_yoctonear())
+    );
 }
 
 #[test]

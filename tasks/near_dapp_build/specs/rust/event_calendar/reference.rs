@@ -25,16 +25,39 @@ pub struct EventCalendar {
 impl EventCalendar {
     #[init]
     pub fn new() -> Self {
-        Self { next_id: 0, events: IterableMap::new(b"e"), attendees: LookupMap::new(b"a") }
+        Self {
+            next_id: 0,
+            events: IterableMap::new(b"e"),
+            attendees: LookupMap::new(b"a"),
+        }
     }
 
-    pub fn create_event(&mut self, title: String, description: String, start_time: U64, end_time: U64) -> u64 {
+    pub fn create_event(
+        &mut self,
+        title: String,
+        description: String,
+        start_time: U64,
+        end_time: U64,
+    ) -> u64 {
         require!(!title.is_empty(), "title must not be empty");
-        require!(end_time.0 > start_time.0, "end_time must be after start_time");
+        require!(
+            end_time.0 > start_time.0,
+            "end_time must be after start_time"
+        );
         let id = self.next_id;
         self.next_id += 1;
         let organizer = env::predecessor_account_id();
-        self.events.insert(id, Event { id, title, description, organizer, start_time, end_time });
+        self.events.insert(
+            id,
+            Event {
+                id,
+                title,
+                description,
+                organizer,
+                start_time,
+                end_time,
+            },
+        );
         id
     }
 
@@ -55,7 +78,10 @@ impl EventCalendar {
 
     pub fn cancel_event(&mut self, event_id: u64) {
         let event = self.events.get(&event_id).expect("unknown event");
-        require!(event.organizer == env::predecessor_account_id(), "only the organizer can cancel");
+        require!(
+            event.organizer == env::predecessor_account_id(),
+            "only the organizer can cancel"
+        );
         self.events.remove(&event_id);
         self.attendees.remove(&event_id);
     }

@@ -3,7 +3,9 @@ use near_sdk::test_utils::{accounts, VMContextBuilder};
 use near_sdk::testing_env;
 
 fn call_as(i: usize) {
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .build());
 }
 
 fn calendar() -> EventCalendar {
@@ -15,7 +17,12 @@ fn calendar() -> EventCalendar {
 fn create_and_get() {
     let mut c = calendar();
     call_as(1);
-    let id = c.create_event("Launch".to_string(), "party".to_string(), U64(100), U64(200));
+    let id = c.create_event(
+        "Launch".to_string(),
+        "party".to_string(),
+        U64(100),
+        U64(200),
+    );
     assert_eq!(id, 0);
     assert_eq!(
         c.get_event(0),
@@ -28,7 +35,10 @@ fn create_and_get() {
             end_time: U64(200),
         })
     );
-    assert_eq!(c.create_event("Second".to_string(), String::new(), U64(5), U64(6)), 1);
+    assert_eq!(
+        c.create_event("Second".to_string(), String::new(), U64(5), U64(6)),
+        1
+    );
     assert_eq!(c.get_event(9), None);
 }
 
@@ -53,8 +63,19 @@ fn list_filters_and_sorts() {
     c.create_event("early".to_string(), String::new(), U64(100), U64(150));
     c.create_event("same-start".to_string(), String::new(), U64(100), U64(120));
     c.create_event("outside".to_string(), String::new(), U64(500), U64(600));
-    let titles: Vec<String> = c.list_events(U64(100), U64(500)).into_iter().map(|e| e.title).collect();
-    assert_eq!(titles, vec!["early".to_string(), "same-start".to_string(), "late".to_string()]);
+    let titles: Vec<String> = c
+        .list_events(U64(100), U64(500))
+        .into_iter()
+        .map(|e| e.title)
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "early".to_string(),
+            "same-start".to_string(),
+            "late".to_string()
+        ]
+    );
     assert!(c.list_events(U64(0), U64(100)).is_empty());
 }
 

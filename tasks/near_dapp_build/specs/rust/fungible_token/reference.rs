@@ -16,20 +16,30 @@ impl FungibleToken {
     pub fn new(owner_id: AccountId, total_supply: U128) -> Self {
         let mut balances = LookupMap::new(b"b");
         balances.insert(owner_id, total_supply.0);
-        Self { balances, total_supply: total_supply.0 }
+        Self {
+            balances,
+            total_supply: total_supply.0,
+        }
     }
 
     #[payable]
     pub fn ft_transfer(&mut self, receiver_id: AccountId, amount: U128, memo: Option<String>) {
-        require!(env::attached_deposit() == NearToken::from_yoctonear(1), "requires exactly 1 yoctoNEAR");
+        require!(
+            env::attached_deposit() == NearToken::from_yoctonear(1),
+            "requires exactly 1 yoctoNEAR"
+        );
         let sender_id = env::predecessor_account_id();
         require!(sender_id != receiver_id, "sender and receiver must differ");
         require!(amount.0 > 0, "amount must be positive");
         let sender_balance = self.balance(&sender_id);
         require!(sender_balance >= amount.0, "insufficient balance");
         let receiver_balance = self.balance(&receiver_id);
-        self.balances.insert(sender_id.clone(), sender_balance - amount.0);
-        self.balances.insert(receiver_id.clone(), receiver_balance.checked_add(amount.0).expect("overflow"));
+        self.balances
+            .insert(sender_id.clone(), sender_balance - amount.0);
+        self.balances.insert(
+            receiver_id.clone(),
+            receiver_balance.checked_add(amount.0).expect("overflow"),
+        );
         let mut data = json!({
             "old_owner_id": sender_id,
             "new_owner_id": receiver_id,

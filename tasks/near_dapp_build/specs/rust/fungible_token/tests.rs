@@ -47,7 +47,10 @@ fn transfer_logs_nep141_event() {
         .filter_map(|l| l.strip_prefix("EVENT_JSON:"))
         .map(|j| near_sdk::serde_json::from_str(j).expect("event is JSON"))
         .collect();
-    let transfer = events.iter().find(|e| e["event"] == "ft_transfer").expect("an ft_transfer event");
+    let transfer = events
+        .iter()
+        .find(|e| e["event"] == "ft_transfer")
+        .expect("an ft_transfer event");
     assert_eq!(transfer["standard"], "nep141");
     assert_eq!(transfer["version"], "1.0.0");
     assert_eq!(transfer["data"][0]["old_owner_id"], "alice");

@@ -2,7 +2,10 @@ use near_sdk::test_utils::{accounts, VMContextBuilder};
 use near_sdk::{testing_env, NearToken};
 
 fn sign_as(i: usize, deposit: NearToken) {
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).attached_deposit(deposit).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .attached_deposit(deposit)
+        .build());
 }
 
 #[test]
@@ -23,8 +26,22 @@ fn records_sender_text_and_premium() {
     book.add_message("paid".to_string());
     let all = book.get_messages(None, None);
     assert_eq!(all.len(), 2);
-    assert_eq!(all[0], PostedMessage { premium: false, sender: accounts(1), text: "hello".to_string() });
-    assert_eq!(all[1], PostedMessage { premium: true, sender: accounts(2), text: "paid".to_string() });
+    assert_eq!(
+        all[0],
+        PostedMessage {
+            premium: false,
+            sender: accounts(1),
+            text: "hello".to_string()
+        }
+    );
+    assert_eq!(
+        all[1],
+        PostedMessage {
+            premium: true,
+            sender: accounts(2),
+            text: "paid".to_string()
+        }
+    );
     assert_eq!(book.total_messages(), 2);
 }
 
@@ -32,7 +49,10 @@ fn records_sender_text_and_premium() {
 fn just_below_threshold_is_not_premium() {
     sign_as(0, NearToken::from_yoctonear(0));
     let mut book = GuestBook::new();
-    sign_as(1, NearToken::from_yoctonear(100_000_000_000_000_000_000_000 - 1));
+    sign_as(
+        1,
+        NearToken::from_yoctonear(100_000_000_000_000_000_000_000 - 1),
+    );
     book.add_message("almost".to_string());
     assert!(!book.get_messages(None, None)[0].premium);
 }
@@ -48,7 +68,10 @@ fn pagination_defaults_and_limits() {
     assert_eq!(first.len(), 10);
     assert_eq!(first[0].text, "m0");
     let page = book.get_messages(Some(12), Some(2));
-    assert_eq!(page.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), vec!["m12", "m13"]);
+    assert_eq!(
+        page.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+        vec!["m12", "m13"]
+    );
     assert_eq!(book.get_messages(Some(14), None).len(), 1);
     assert!(book.get_messages(Some(20), Some(5)).is_empty());
     assert_eq!(book.total_messages(), 15);

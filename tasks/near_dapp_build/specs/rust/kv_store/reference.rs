@@ -17,7 +17,10 @@ fn namespaced(account: &AccountId, key: &str) -> String {
 impl KeyValueStore {
     #[init]
     pub fn new() -> Self {
-        Self { values: LookupMap::new(b"v"), balances: LookupMap::new(b"b") }
+        Self {
+            values: LookupMap::new(b"v"),
+            balances: LookupMap::new(b"b"),
+        }
     }
 
     #[payable]
@@ -60,7 +63,9 @@ impl KeyValueStore {
         let amount = self.balance(&account);
         self.balances.insert(account.clone(), 0);
         if amount > 0 {
-            Promise::new(account).transfer(NearToken::from_yoctonear(amount)).detach();
+            Promise::new(account)
+                .transfer(NearToken::from_yoctonear(amount))
+                .detach();
         }
         U128(amount)
     }

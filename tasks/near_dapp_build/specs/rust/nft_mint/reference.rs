@@ -29,14 +29,32 @@ pub struct NonFungibleToken {
 impl NonFungibleToken {
     #[init]
     pub fn new(owner_id: AccountId) -> Self {
-        Self { owner_id, tokens: IterableMap::new(b"t") }
+        Self {
+            owner_id,
+            tokens: IterableMap::new(b"t"),
+        }
     }
 
     #[payable]
-    pub fn nft_mint(&mut self, token_id: String, receiver_id: AccountId, metadata: TokenMetadata) -> Token {
-        require!(env::predecessor_account_id() == self.owner_id, "only the owner can mint");
-        require!(!self.tokens.contains_key(&token_id), "token id already exists");
-        let token = Token { token_id: token_id.clone(), owner_id: receiver_id, metadata };
+    pub fn nft_mint(
+        &mut self,
+        token_id: String,
+        receiver_id: AccountId,
+        metadata: TokenMetadata,
+    ) -> Token {
+        require!(
+            env::predecessor_account_id() == self.owner_id,
+            "only the owner can mint"
+        );
+        require!(
+            !self.tokens.contains_key(&token_id),
+            "token id already exists"
+        );
+        let token = Token {
+            token_id: token_id.clone(),
+            owner_id: receiver_id,
+            metadata,
+        };
         self.tokens.insert(token_id, token.clone());
         token
     }
@@ -50,10 +68,19 @@ impl NonFungibleToken {
         memo: Option<String>,
     ) {
         let _ = (approval_id, memo);
-        require!(env::attached_deposit() == NearToken::from_yoctonear(1), "requires exactly 1 yoctoNEAR");
+        require!(
+            env::attached_deposit() == NearToken::from_yoctonear(1),
+            "requires exactly 1 yoctoNEAR"
+        );
         let token = self.tokens.get_mut(&token_id).expect("token not found");
-        require!(token.owner_id == env::predecessor_account_id(), "only the token owner can transfer");
-        require!(token.owner_id != receiver_id, "token already owned by the receiver");
+        require!(
+            token.owner_id == env::predecessor_account_id(),
+            "only the token owner can transfer"
+        );
+        require!(
+            token.owner_id != receiver_id,
+            "token already owned by the receiver"
+        );
         token.owner_id = receiver_id;
     }
 
@@ -62,7 +89,12 @@ impl NonFungibleToken {
     }
 
     pub fn nft_tokens_for_owner(&self, account_id: AccountId) -> Vec<Token> {
-        let mut owned: Vec<Token> = self.tokens.values().filter(|t| t.owner_id == account_id).cloned().collect();
+        let mut owned: Vec<Token> = self
+            .tokens
+            .values()
+            .filter(|t| t.owner_id == account_id)
+            .cloned()
+            .collect();
         owned.sort_by(|a, b| a.token_id.cmp(&b.token_id));
         owned
     }

@@ -10,7 +10,11 @@ fn call_as(i: usize, yocto: u128) {
 }
 
 fn meta(title: &str) -> TokenMetadata {
-    TokenMetadata { title: Some(title.to_string()), description: None, media: None }
+    TokenMetadata {
+        title: Some(title.to_string()),
+        description: None,
+        media: None,
+    }
 }
 
 fn collection() -> NonFungibleToken {
@@ -23,7 +27,14 @@ fn owner_mints_token() {
     let mut c = collection();
     call_as(0, NearToken::from_millinear(10).as_yoctonear());
     let token = c.nft_mint("1".to_string(), accounts(1), meta("one"));
-    assert_eq!(token, Token { token_id: "1".to_string(), owner_id: accounts(1), metadata: meta("one") });
+    assert_eq!(
+        token,
+        Token {
+            token_id: "1".to_string(),
+            owner_id: accounts(1),
+            metadata: meta("one")
+        }
+    );
     assert_eq!(c.nft_token("1".to_string()), Some(token));
     assert_eq!(c.nft_token("2".to_string()), None);
     assert_eq!(c.nft_total_supply(), U128(1));
@@ -83,7 +94,11 @@ fn tokens_for_owner_sorted() {
     c.nft_mint("c".to_string(), accounts(1), meta("c"));
     c.nft_mint("a".to_string(), accounts(1), meta("a"));
     c.nft_mint("b".to_string(), accounts(2), meta("b"));
-    let ids: Vec<String> = c.nft_tokens_for_owner(accounts(1)).into_iter().map(|t| t.token_id).collect();
+    let ids: Vec<String> = c
+        .nft_tokens_for_owner(accounts(1))
+        .into_iter()
+        .map(|t| t.token_id)
+        .collect();
     assert_eq!(ids, vec!["a".to_string(), "c".to_string()]);
     assert!(c.nft_tokens_for_owner(accounts(3)).is_empty());
     assert_eq!(c.nft_total_supply(), U128(3));

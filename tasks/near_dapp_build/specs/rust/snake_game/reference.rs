@@ -49,19 +49,37 @@ impl SnakeGame {
     #[init]
     pub fn new(width: u8, height: u8) -> Self {
         require!(width >= 5 && height >= 5, "the board must be at least 5x5");
-        Self { width, height, games: LookupMap::new(b"g"), best: LookupMap::new(b"b") }
+        Self {
+            width,
+            height,
+            games: LookupMap::new(b"g"),
+            best: LookupMap::new(b"b"),
+        }
     }
 
     pub fn start_game(&mut self) -> GameView {
         let h = self.height / 2;
         let view = GameView {
-            snake: vec![Point { x: 2, y: h }, Point { x: 1, y: h }, Point { x: 0, y: h }],
-            food: Point { x: self.width - 1, y: h },
+            snake: vec![
+                Point { x: 2, y: h },
+                Point { x: 1, y: h },
+                Point { x: 0, y: h },
+            ],
+            food: Point {
+                x: self.width - 1,
+                y: h,
+            },
             score: 0,
             alive: true,
             moves: 0,
         };
-        self.games.insert(env::predecessor_account_id(), Game { view: view.clone(), heading: (1, 0) });
+        self.games.insert(
+            env::predecessor_account_id(),
+            Game {
+                view: view.clone(),
+                heading: (1, 0),
+            },
+        );
         view
     }
 
@@ -69,9 +87,15 @@ impl SnakeGame {
         let (dx, dy) = delta(&direction);
         let player = env::predecessor_account_id();
         let (width, height) = (i16::from(self.width), i16::from(self.height));
-        let game = self.games.get_mut(&player).expect("no game: call start_game first");
+        let game = self
+            .games
+            .get_mut(&player)
+            .expect("no game: call start_game first");
         require!(game.view.alive, "the game is over");
-        require!((dx, dy) != (-game.heading.0, -game.heading.1), "the snake cannot reverse");
+        require!(
+            (dx, dy) != (-game.heading.0, -game.heading.1),
+            "the snake cannot reverse"
+        );
         game.heading = (dx, dy);
         game.view.moves += 1;
         let head = game.view.snake[0];
@@ -80,9 +104,16 @@ impl SnakeGame {
             game.view.alive = false;
             return game.view.clone();
         }
-        let new_head = Point { x: nx as u8, y: ny as u8 };
+        let new_head = Point {
+            x: nx as u8,
+            y: ny as u8,
+        };
         let eating = new_head == game.view.food;
-        let body_len = if eating { game.view.snake.len() } else { game.view.snake.len() - 1 };
+        let body_len = if eating {
+            game.view.snake.len()
+        } else {
+            game.view.snake.len() - 1
+        };
         if game.view.snake[..body_len].contains(&new_head) {
             game.view.alive = false;
             return game.view.clone();
@@ -92,7 +123,12 @@ impl SnakeGame {
         if eating {
             game.view.score += 1;
             let free = (0..height)
-                .flat_map(|y| (0..width).map(move |x| Point { x: x as u8, y: y as u8 }))
+                .flat_map(|y| {
+                    (0..width).map(move |x| Point {
+                        x: x as u8,
+                        y: y as u8,
+                    })
+                })
                 .find(|p| !game.view.snake.contains(p));
             match free {
                 Some(food) => game.view.food = food,

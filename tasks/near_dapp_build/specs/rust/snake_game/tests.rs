@@ -6,7 +6,9 @@ fn p(x: u8, y: u8) -> Point {
 }
 
 fn call_as(i: usize) {
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .build());
 }
 
 /// An 8x6 board with a started game for alice: snake (2,3) (1,3) (0,3), food (7,3).
@@ -30,7 +32,16 @@ fn start_state() {
     call_as(0);
     let mut g = SnakeGame::new(8, 6);
     let view = g.start_game();
-    assert_eq!(view, GameView { snake: vec![p(2, 3), p(1, 3), p(0, 3)], food: p(7, 3), score: 0, alive: true, moves: 0 });
+    assert_eq!(
+        view,
+        GameView {
+            snake: vec![p(2, 3), p(1, 3), p(0, 3)],
+            food: p(7, 3),
+            score: 0,
+            alive: true,
+            moves: 0
+        }
+    );
     assert_eq!(g.get_game(accounts(0)), Some(view));
     assert_eq!(g.get_game(accounts(1)), None);
 }

@@ -41,8 +41,16 @@ impl Dao {
                 distinct += 1;
             }
         }
-        require!(quorum > 0 && quorum <= distinct, "quorum must be between 1 and the number of members");
-        Self { members: set, quorum, proposals: Vector::new(b"p"), votes: LookupSet::new(b"v") }
+        require!(
+            quorum > 0 && quorum <= distinct,
+            "quorum must be between 1 and the number of members"
+        );
+        Self {
+            members: set,
+            quorum,
+            proposals: Vector::new(b"p"),
+            votes: LookupSet::new(b"v"),
+        }
     }
 
     pub fn add_proposal(&mut self, description: String) -> u64 {
@@ -64,7 +72,10 @@ impl Dao {
         let quorum = self.quorum;
         let index = u32::try_from(proposal_id).expect("unknown proposal");
         let proposal = self.proposals.get_mut(index).expect("unknown proposal");
-        require!(proposal.status == ProposalStatus::InProgress, "voting is closed");
+        require!(
+            proposal.status == ProposalStatus::InProgress,
+            "voting is closed"
+        );
         require!(self.votes.insert((proposal_id, voter)), "already voted");
         if approve {
             proposal.yes_votes += 1;
@@ -80,7 +91,10 @@ impl Dao {
     }
 
     pub fn get_proposal(&self, proposal_id: u64) -> Option<Proposal> {
-        u32::try_from(proposal_id).ok().and_then(|i| self.proposals.get(i)).cloned()
+        u32::try_from(proposal_id)
+            .ok()
+            .and_then(|i| self.proposals.get(i))
+            .cloned()
     }
 
     pub fn is_member(&self, account_id: AccountId) -> bool {

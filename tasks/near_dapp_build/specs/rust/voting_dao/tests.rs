@@ -2,7 +2,9 @@ use near_sdk::test_utils::{accounts, VMContextBuilder};
 use near_sdk::testing_env;
 
 fn call_as(i: usize) {
-    testing_env!(VMContextBuilder::new().predecessor_account_id(accounts(i)).build());
+    testing_env!(VMContextBuilder::new()
+        .predecessor_account_id(accounts(i))
+        .build());
 }
 
 fn dao(quorum: u32) -> Dao {
@@ -38,7 +40,10 @@ fn quorum_of_yes_approves() {
     call_as(0);
     let id = d.add_proposal("fund it".to_string());
     d.vote(id, true);
-    assert_eq!(d.get_proposal(id).unwrap().status, ProposalStatus::InProgress);
+    assert_eq!(
+        d.get_proposal(id).unwrap().status,
+        ProposalStatus::InProgress
+    );
     call_as(2);
     d.vote(id, true);
     let p = d.get_proposal(id).unwrap();

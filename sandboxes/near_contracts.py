@@ -1,0 +1,461 @@
+"""NEAR contract builds: a pre-built near-sdk dependency cache, and one sandboxed build + unit-test run per contract.
+
+Trusted, outside any sandbox, once (:func:`prepare_rust`, :func:`prepare_js`): cargo fetches and builds the pinned
+cargo template (``tasks/near_dapp_build/cargo_template``) with ``cargo test --no-run -v``; the exact ``rustc``
+command cargo used for the template's own test binary is captured into ``recipe.json``. npm installs the pinned
+``near-sdk-js`` with ``--ignore-scripts`` (its post-install downloads QuickJS and wasi-sdk, impossible offline).
+
+Untrusted, inside the sandbox, per sample (:func:`rust_program`): only the sample's ``src/lib.rs`` (plus the
+hidden tests the harness appends) enters the work dir; cargo is not run there, so a sample has no
+``Cargo.toml``, ``build.rs`` or proc-macro crate to smuggle in. A small shell driver replays cargo's captured
+command against the read-only dependency cache (network off, ``--offline`` by construction):
+
+1. ``build``: ``rustc`` checks the library (as ``cargo build`` would, against near-sdk with ``unit-testing``);
+2. ``clippy``: ``clippy-driver`` with the same arguments, JSON diagnostics;
+3. ``rustfmt``: ``rustfmt --check`` on the model's code alone;
+4. ``test_build``: ``rustc --test`` links the unit-test binary (cargo test's command);
+5. ``test_run``: the hidden tests run under ``timeout``.
+
+Each stage prints its output between ``@@nearcoder`` markers; :func:`parse_rust_report` turns them into a
+:class:`ContractReport`. Only the dependency crates are shared and they are read-only, so each sample compiles
+its own crate only: seconds, not minutes (``bench/dapp_build.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nearcoder.sandboxes.api import Limits, Outcome, Program, Status
+
+# Paths as seen from inside the sandbox. The toolchain is bound at /opt/rust by the backend (toolchain.py).
+SANDBOX_RUST_BIN = "/opt/rust/bin"
+SANDBOX_NEAR_TARGET = "/opt/nearcoder/near-sdk-target"
+SANDBOX_NEAR_JS = "/opt/nearcoder/near-sdk-js"
+HIDDEN_TESTS_MODULE = "nearcoder_hidden_tests"
+MARK = "@@nearcoder"
+
+RUST_LIMITS = Limits(wall_seconds=240, cpu_seconds=240, memory_mb=6144, processes=256,
+                     output_bytes=2 * 1024 * 1024, disk_mb=512, open_files=1024)
+JS_LIMITS = Limits(wall_seconds=120, cpu_seconds=120, memory_mb=4096, processes=64,
+                   output_bytes=512 * 1024, disk_mb=64, open_files=512)
+TEST_TIMEOUT_S = 60  # the hidden tests of one sample, all together
+DIAGNOSTIC_CAP = 200_000  # bytes of compiler output kept per stage
+
+
+def template_dir() -> Path:
+    from nearcoder.harness.paths import tasks_dir
+
+    return tasks_dir() / "near_dapp_build" / "cargo_template"
+
+
+def js_template_dir() -> Path:
+    from nearcoder.harness.paths import tasks_dir
+
+    return tasks_dir() / "near_dapp_build" / "js_template"
+
+
+def cache_root() -> Path:
+    """``$NEARCODER_CACHE/near_dapp_build`` (default ``~/.cache/nearcoder/near_dapp_build``)."""
+    return Path(os.environ.get("NEARCODER_CACHE") or Path.home() / ".cache" / "nearcoder") / "near_dapp_build"
+
+
+class CacheNotPrepared(RuntimeError):
+    """The dependency cache is missing or stale; run the prepare command."""
+
+
+PREPARE_HINT = "run `nearcoder selftest dapp-build --prepare` (or `python -m nearcoder.sandboxes.near_contracts prepare`)"
+
+
+# ----------------------------------------------------------------------------------------------- Rust: prepare
+@dataclass(frozen=True)
+class RustRecipe:
+    """The captured rustc arguments for the sample crate, with host paths rewritten to sandbox paths."""
+
+    key: str
+    target_dir: str  # host path of target/debug, bound read-only at SANDBOX_NEAR_TARGET
+    args: tuple[str, ...]  # edition, codegen flags, -L/--extern against SANDBOX_NEAR_TARGET
+    rustc_version: str
+
+    def binds(self) -> tuple[tuple[str, str], ...]:
+        return ((self.target_dir, SANDBOX_NEAR_TARGET),)
+
+
+def _rustc_version() -> str:
+    out = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, check=True, timeout=60)
+    return out.stdout.strip()
+
+
+def _template_key(rustc_version: str) -> str:
+    h = hashlib.sha256(rustc_version.encode())
+    for name in ("Cargo.toml", "Cargo.lock"):
+        h.update((template_dir() / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+# Arguments of cargo's captured command that describe one particular invocation, not the dependency set.
+_DROP_WITH_VALUE = {"--crate-type", "--emit", "--out-dir", "--error-format", "--json", "--check-cfg", "-o", "--cfg"}
+_DROP_C_PREFIXES = ("metadata=", "extra-filename=", "incremental=")
+
+
+def recipe_from_cargo_log(log: str, target_debug: Path, key: str, rustc_version: str) -> RustRecipe:
+    """Pull the sample crate's ``--test`` rustc command out of ``cargo test --no-run -v`` output."""
+    command = None
+    for line in log.splitlines():
+        line = line.strip()
+        if line.startswith("Running `") and "--crate-name near_contract" in line and " --test " in line:
+            command = line[len("Running `"):].rstrip("`")
+    if command is None:
+        raise RuntimeError("cargo's output has no `rustc --crate-name near_contract --test` command")
+    argv = shlex.split(command)[1:]  # drop the rustc path
+    prefix = str(target_debug)
+    kept: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in _DROP_WITH_VALUE:
+            i += 2
+            continue
+        if arg in ("--test", "src/lib.rs", "--crate-name", "near_contract") or arg.startswith("--json="):
+            i += 1
+            continue
+        if arg.startswith(("--error-format=", "--emit=", "--crate-type=", "--out-dir=", "--check-cfg=", "--cfg=")):
+            i += 1
+            continue
+        if arg == "-C" and argv[i + 1].startswith(_DROP_C_PREFIXES):
+            i += 2
+            continue
+        kept.append(arg.replace(prefix, SANDBOX_NEAR_TARGET))
+        i += 1
+    if not any(a.startswith("near_sdk=") for a in kept):
+        raise RuntimeError(f"captured command has no --extern near_sdk: {command[:300]}")
+    return RustRecipe(key=key, target_dir=prefix, args=tuple(kept), rustc_version=rustc_version)
+
+
+def load_rust_recipe() -> RustRecipe:
+    """The prepared recipe; raises :class:`CacheNotPrepared` when missing or built for another template/rustc."""
+    path = cache_root() / "recipe.json"
+    if not path.is_file():
+        raise CacheNotPrepared(f"no near-sdk dependency cache at {cache_root()}: {PREPARE_HINT}")
+    data = json.loads(path.read_text())
+    recipe = RustRecipe(**{**data, "args": tuple(data["args"])})
+    if recipe.key != _template_key(_rustc_version()):
+        raise CacheNotPrepared(f"the near-sdk cache at {cache_root()} is stale (template or rustc changed): {PREPARE_HINT}")
+    if not Path(recipe.target_dir).is_dir():
+        raise CacheNotPrepared(f"{recipe.target_dir} is gone: {PREPARE_HINT}")
+    return recipe
+
+
+def prepare_rust(log=print) -> RustRecipe:
+    """Fetch and pre-build near-sdk's dependency set into the cache (idempotent; the network is needed once)."""
+    try:
+        recipe = load_rust_recipe()
+        log(f"near-sdk cache ready: {cache_root()}")
+        return recipe
+    except CacheNotPrepared:
+        pass
+    if not shutil.which("cargo"):
+        raise RuntimeError("cargo not found: install Rust (rustup) first")
+    root = cache_root()
+    project = root / "project"
+    (project / "src").mkdir(parents=True, exist_ok=True)
+    for rel in ("Cargo.toml", "Cargo.lock", "src/lib.rs"):
+        shutil.copyfile(template_dir() / rel, project / rel)
+    target = (root / "target").resolve()
+    log("cargo fetch --locked (near-sdk and its dependencies)")
+    subprocess.run(["cargo", "fetch", "--locked"], cwd=project, check=True)
+    log(f"cargo test --no-run (pre-building the dependency set into {target}; minutes the first time)")
+    proc = subprocess.run(
+        ["cargo", "test", "--no-run", "-v", "--locked", "--offline", "--target-dir", str(target)],
+        cwd=project, capture_output=True, text=True,
+    )
+    (root / "prepare.log").write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError(f"cargo test --no-run failed; see {root / 'prepare.log'}:\n{proc.stderr[-2000:]}")
+    version = _rustc_version()
+    recipe = recipe_from_cargo_log(proc.stderr, target / "debug", _template_key(version), version)
+    (root / "recipe.json").write_text(json.dumps(asdict(recipe), indent=1))
+    log(f"near-sdk cache ready: {root}")
+    return recipe
+
+
+# ----------------------------------------------------------------------------------------------- Rust: run
+def with_hidden_tests(lib_rs: str, tests_rs: str) -> str:
+    """The sample's lib.rs with the hidden unit tests appended as one ``#[cfg(test)]`` module."""
+    body = "\n".join(("    " + ln) if ln.strip() else "" for ln in tests_rs.splitlines())
+    return f"{lib_rs.rstrip()}\n\n#[cfg(test)]\nmod {HIDDEN_TESTS_MODULE} {{\n    use super::*;\n{body}\n}}\n"
+
+
+def _driver_script(recipe: RustRecipe, test_timeout: int) -> str:
+    common = " ".join(shlex.quote(a) for a in ("--crate-name", "near_contract", *recipe.args, "src/lib.rs"))
+    env = ("CARGO_PKG_NAME=near_contract CARGO_CRATE_NAME=near_contract CARGO_PKG_VERSION=0.1.0 "
+           "CARGO_PKG_VERSION_MAJOR=0 CARGO_PKG_VERSION_MINOR=1 CARGO_PKG_VERSION_PATCH=0 "
+           "CARGO_PKG_VERSION_PRE= CARGO_PKG_AUTHORS= CARGO_PKG_DESCRIPTION= CARGO_MANIFEST_DIR=/work")
+    cap = DIAGNOSTIC_CAP
+    return f"""#!/bin/sh
+# Generated by nearcoder.sandboxes.near_contracts: replays cargo's rustc commands against the read-only cache.
+export {env}
+R={SANDBOX_RUST_BIN}
+COMMON="{common.replace('"', '')}"
+stage() {{ name=$1; shift; echo "{MARK} begin $name"; "$@" > "$name.log" 2>&1; rc=$?; head -c {cap} "$name.log"; echo; echo "{MARK} end $name rc=$rc"; return $rc; }}
+mkdir -p out
+stage rustfmt $R/rustfmt --check --edition 2021 model.rs
+stage build $R/rustc $COMMON --crate-type rlib --emit=metadata --out-dir out/lib --error-format=json || exit 0
+stage clippy $R/clippy-driver $COMMON --crate-type rlib --emit=metadata --out-dir out/clippy --error-format=json
+stage test_build $R/rustc $COMMON --test --color never -o out/tests || exit 0
+stage test_run timeout -k 5 {test_timeout} ./out/tests {HIDDEN_TESTS_MODULE}:: --test-threads 2
+exit 0
+"""
+
+
+def rust_program(lib_rs: str, tests_rs: str, recipe: RustRecipe, *, test_timeout: int = TEST_TIMEOUT_S) -> Program:
+    """One sandboxed build of a generated contract: only ``src/lib.rs`` (+ hidden tests) comes from the sample."""
+    files = {
+        "src/lib.rs": with_hidden_tests(lib_rs, tests_rs).encode(),
+        "model.rs": lib_rs.encode(),  # what rustfmt judges: the model's code alone
+        "build.sh": _driver_script(recipe, test_timeout).encode(),
+    }
+    return Program(files=files, command=("/bin/sh", "build.sh"), limits=RUST_LIMITS, ro_binds=recipe.binds())
+
+
+@dataclass
+class ContractReport:
+    """What one generated contract achieved; every field is JSON-serialisable."""
+
+    check_level: str  # "unit-tests" (Rust: compiled + hidden unit tests run) or "typecheck" (JS offline)
+    build: bool = False  # the library compiled
+    reason: str = ""  # one line: why it stopped, or "ok"
+    tests: dict[str, str] = field(default_factory=dict)  # hidden test -> passed / failed / ignored / not_run
+    warnings: int = 0  # compiler + clippy warnings on the model's code
+    clippy_warnings: int = 0
+    errors: int = 0
+    rustfmt_clean: bool = False
+    lines: int = 0  # non-blank lines of the model's code
+    stage_rc: dict[str, int] = field(default_factory=dict)
+    log: str = ""  # the human-readable build/test output (capped)
+    duration_s: float = 0.0
+
+    @property
+    def functionality(self) -> float:
+        return sum(v == "passed" for v in self.tests.values()) / len(self.tests) if self.tests else 0.0
+
+    @property
+    def warnings_per_100_lines(self) -> float | None:
+        return round(100.0 * self.warnings / self.lines, 3) if self.build and self.lines else None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["functionality"] = self.functionality
+        d["warnings_per_100_lines"] = self.warnings_per_100_lines
+        return d
+
+
+_STAGE_RE = re.compile(rf"^{MARK} begin (\w+)\n(.*?)\n{MARK} end \1 rc=(-?\d+)$", re.M | re.S)
+_TEST_RE = re.compile(rf"^test {HIDDEN_TESTS_MODULE}::(\w+)(?: - should panic)? \.\.\. (ok|FAILED|ignored)", re.M)
+
+
+def split_stages(stdout: str) -> dict[str, tuple[int, str]]:
+    return {m.group(1): (int(m.group(3)), m.group(2)) for m in _STAGE_RE.finditer(stdout)}
+
+
+def _diagnostics(text: str) -> list[dict]:
+    out = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if d.get("$message_type", "diagnostic") == "diagnostic" and d.get("spans"):
+                out.append(d)
+    return out
+
+
+def _rendered(text: str) -> str:
+    parts = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                parts.append(json.loads(line).get("rendered") or "")
+                continue
+            except json.JSONDecodeError:
+                pass
+        parts.append(line + "\n")
+    return "".join(parts)
+
+
+def _first_error(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("error"):
+            return line.strip()[:200]
+    return (text.strip().splitlines() or ["(no output)"])[-1][:200]
+
+
+def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> ContractReport:
+    """Turn the driver's staged output into a report; sandbox limits (timeout, memory) become the reason."""
+    report = ContractReport(check_level="unit-tests", duration_s=round(outcome.duration, 3))
+    report.lines = sum(1 for ln in lib_rs.splitlines() if ln.strip())
+    report.tests = {name: "not_run" for name in test_names}
+    stages = split_stages(outcome.stdout)
+    report.stage_rc = {name: rc for name, (rc, _) in stages.items()}
+    log_parts = []
+    for name, (rc, text) in stages.items():
+        shown = _rendered(text) if name in ("build", "clippy") else text
+        log_parts.append(f"== {name} (exit {rc})\n{shown.strip()}\n")
+    report.log = "\n".join(log_parts)[:DIAGNOSTIC_CAP]
+
+    if "rustfmt" in stages:
+        report.rustfmt_clean = stages["rustfmt"][0] == 0
+    if "build" in stages:
+        rc, text = stages["build"]
+        diags = _diagnostics(text)
+        report.errors = sum(d.get("level") == "error" for d in diags)
+        report.build = rc == 0
+        if not report.build:
+            report.reason = "compile_error: " + _first_error(_rendered(text))
+    if "clippy" in stages:
+        diags = _diagnostics(stages["clippy"][1])
+        warns = [d for d in diags if d.get("level") == "warning"]
+        report.warnings = len(warns)
+        report.clippy_warnings = sum(((d.get("code") or {}).get("code") or "").startswith("clippy::") for d in warns)
+    if "test_build" in stages and stages["test_build"][0] != 0:
+        report.reason = "tests_do_not_compile: " + _first_error(stages["test_build"][1])
+    if "test_run" in stages:
+        rc, text = stages["test_run"]
+        for name, verdict in _TEST_RE.findall(text):
+            if name in report.tests:
+                report.tests[name] = {"ok": "passed", "FAILED": "failed", "ignored": "ignored"}[verdict]
+        if rc in (124, 137):
+            report.reason = f"tests_timeout: the hidden tests ran past {TEST_TIMEOUT_S}s and were killed"
+        elif rc != 0 and not any(v == "failed" for v in report.tests.values()):
+            report.reason = "test_binary_crashed: " + _first_error(text)
+        elif not report.reason:
+            report.reason = "ok" if rc == 0 else f"tests_failed: {sum(v == 'failed' for v in report.tests.values())}"
+    if outcome.status not in (Status.PASSED, Status.FAILED):
+        report.reason = f"sandbox_{outcome.status.value}: {outcome.reason}"
+    elif not stages:
+        report.reason = f"sandbox_error: the build driver printed nothing ({outcome.reason}) {outcome.stderr[-300:]}"
+    return report
+
+
+# ----------------------------------------------------------------------------------------------- JS: typecheck
+NEAR_SDK_JS = "near-sdk-js"
+
+
+def js_modules_dir() -> Path:
+    return cache_root() / "js" / "node_modules"
+
+
+def prepare_js(log=print) -> Path:
+    """``npm install --ignore-scripts`` of the pinned near-sdk-js (and the TypeScript it depends on); idempotent."""
+    modules = js_modules_dir()
+    lock = js_template_dir() / "package-lock.json"
+    stamp = cache_root() / "js" / "installed.sha256"
+    want = hashlib.sha256((js_template_dir() / "package.json").read_bytes()
+                          + (lock.read_bytes() if lock.exists() else b"")).hexdigest()
+    if (modules / NEAR_SDK_JS / "package.json").is_file() and stamp.is_file() and stamp.read_text() == want:
+        log(f"near-sdk-js cache ready: {modules}")
+        return modules
+    if not shutil.which("npm"):
+        raise RuntimeError("npm not found: install node.js first")
+    js_dir = cache_root() / "js"
+    js_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(js_template_dir() / "package.json", js_dir / "package.json")
+    cmd = ["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund"]
+    if lock.exists():
+        shutil.copyfile(lock, js_dir / "package-lock.json")
+        cmd[1] = "ci"
+    log(f"{' '.join(cmd)} (near-sdk-js without its QuickJS/wasi-sdk download) -> {js_dir}")
+    subprocess.run(cmd, cwd=js_dir, check=True, capture_output=True)
+    stamp.write_text(want)
+    return modules
+
+
+def load_js_modules() -> Path:
+    modules = js_modules_dir()
+    if not (modules / NEAR_SDK_JS / "package.json").is_file() or not (modules / "typescript" / "bin" / "tsc").is_file():
+        raise CacheNotPrepared(f"no near-sdk-js cache at {modules}: {PREPARE_HINT}")
+    return modules
+
+
+TSCONFIG = {
+    "compilerOptions": {
+        "target": "es2020", "module": "es2020", "moduleResolution": "node", "strict": True,
+        "experimentalDecorators": True, "noEmit": True, "skipLibCheck": True, "types": [],
+        "baseUrl": ".", "paths": {"near-sdk-js": [f"{SANDBOX_NEAR_JS}/near-sdk-js"],
+                                  "near-sdk-js/*": [f"{SANDBOX_NEAR_JS}/near-sdk-js/*"]},
+        "typeRoots": [f"{SANDBOX_NEAR_JS}/@types"],
+    },
+    "files": ["src/contract.ts", "check.ts"],
+}
+
+
+def js_program(contract_ts: str, check_ts: str, modules: Path) -> Program:
+    """A TypeScript type check of the contract and the spec's interface probe (``check.ts``) against near-sdk-js."""
+    script = (f"echo '{MARK} begin typecheck'; node {SANDBOX_NEAR_JS}/typescript/bin/tsc -p tsconfig.json --pretty false"
+              f" > typecheck.log 2>&1; rc=$?; head -c {DIAGNOSTIC_CAP} typecheck.log; echo; "
+              f"echo '{MARK} end typecheck rc='$rc; exit 0")
+    files = {
+        "src/contract.ts": contract_ts.encode(),
+        "check.ts": check_ts.encode(),
+        "tsconfig.json": json.dumps(TSCONFIG, indent=1).encode(),
+        "check.sh": script.encode(),
+    }
+    return Program(files=files, command=("/bin/sh", "check.sh"), limits=JS_LIMITS,
+                   ro_binds=((str(modules), SANDBOX_NEAR_JS),))
+
+
+_TS_ERR = re.compile(r"^(src/contract\.ts|check\.ts)\(\d+,\d+\): error (TS\d+): (.*)$", re.M)
+
+
+def parse_js_report(outcome: Outcome, contract_ts: str) -> ContractReport:
+    """Typecheck only: ``build`` stays False (never report a type check as a build); ``tests`` holds one entry."""
+    report = ContractReport(check_level="typecheck", duration_s=round(outcome.duration, 3))
+    report.lines = sum(1 for ln in contract_ts.splitlines() if ln.strip())
+    stages = split_stages(outcome.stdout)
+    report.stage_rc = {name: rc for name, (rc, _) in stages.items()}
+    if "typecheck" not in stages:
+        report.reason = f"sandbox_{outcome.status.value}: {outcome.reason} {outcome.stderr[-300:]}"
+        report.tests = {"typecheck": "not_run"}
+        return report
+    rc, text = stages["typecheck"]
+    errors = _TS_ERR.findall(text)
+    report.errors = len(errors)
+    report.log = f"== typecheck (exit {rc})\n{text.strip()}"
+    report.tests = {"typecheck": "passed" if rc == 0 else "failed"}
+    interface_errors = [e for e in errors if e[0] == "check.ts"]
+    if rc == 0:
+        report.reason = "ok (typecheck only: the contract was not built or run)"
+    elif errors:
+        where = "interface_mismatch" if interface_errors and len(interface_errors) == len(errors) else "type_error"
+        report.reason = f"{where}: {errors[0][0]} {errors[0][1]} {errors[0][2][:160]}"
+    else:
+        report.reason = "type_error: " + _first_error(text)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m nearcoder.sandboxes.near_contracts prepare [rust|js]``: fetch and pre-build the caches."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "prepare":
+        print("usage: python -m nearcoder.sandboxes.near_contracts prepare [rust|js]", file=sys.stderr)
+        return 2
+    which = args[1:] or ["rust", "js"]
+    if "rust" in which:
+        prepare_rust()
+    if "js" in which:
+        prepare_js()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
