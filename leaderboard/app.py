@@ -133,7 +133,8 @@ def build_app(db_url: str) -> gr.Blocks:
                 columns = gr.CheckboxGroup(COLS, value=DEFAULT_COLS, label="Columns", elem_id="columns")
                 count = gr.Markdown(elem_id="row-count")
                 main = gr.Dataframe(headers=DEFAULT_COLS, datatype=_datatypes(DEFAULT_COLS), interactive=False,
-                                    elem_id="leaderboard-table", max_height=600, wrap=False)
+                                    elem_id="leaderboard-table", max_height=600, wrap=False,
+                                    pinned_columns=1)
                 gr.Markdown("Click a row to open the model. Seed rows are transcribed from the deck, "
                             "not reproduced.")
             with gr.Tab("Model", id="model"):
