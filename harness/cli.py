@@ -28,6 +28,7 @@ SUBAPPS: dict[str, str] = {
     "publish": "nearcoder.leaderboard.cli:publish",
     "leaderboard": "nearcoder.leaderboard.cli:leaderboard",
     "gate": "nearcoder.leaderboard.cli:gate",
+    "trees": "nearcoder.harness.trees.cli:app",
 }
 
 
