@@ -25,6 +25,8 @@ app = typer.Typer(
 SUBAPPS: dict[str, str] = {
     "selftest": "nearcoder.harness.selftest_cli:app",
     "sandbox": "nearcoder.sandboxes.cli:app",
+    "data": "nearcoder.trainers.data_cli:app",
+    "train": "nearcoder.trainers.train_cli:app",
     "publish": "nearcoder.leaderboard.cli:publish",
     "leaderboard": "nearcoder.leaderboard.cli:leaderboard",
     "gate": "nearcoder.leaderboard.cli:gate",

@@ -1,0 +1,1 @@
+"""Data builders and the three training stages (continued pre-training, structure-aware DPO, AST-segment SFT)."""

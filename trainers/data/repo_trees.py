@@ -1,0 +1,111 @@
+"""``nearcoder data trees``: a folder of repositories → (repo name, tree, README) records for stage 2.
+
+A repository is any direct sub-folder of the input that is either
+
+- a file list: ``files.txt`` (one path per line, ``git ls-tree`` style) with its README files under
+  ``readmes/`` at the same relative paths (the layout of ``../shared/data/near-examples/<repo>/``), or
+- a working tree: its files from ``git ls-files`` when it is a git checkout, else from walking it.
+
+Trees are built, cleaned and rendered with :mod:`nearcoder.harness.trees` (the same model the
+``near_dapp_trees`` benchmark scores with), so training targets look exactly like what the task expects.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from nearcoder.trainers.data.dataset_io import DatasetCard, Table, write_dataset
+
+WALK_SKIP = {".git", "node_modules", "target", "dist", "build", "out", ".next", "__pycache__", ".venv"}
+README_NAMES = ("README.md", "readme.md", "Readme.md", "README.MD", "README.txt", "README")
+
+
+@dataclass
+class TreeOptions:
+    style: str = "ascii"
+    min_files: int = 3
+    max_entries: int = 400
+    max_readme_chars: int = 8000
+
+
+def repo_paths(repo: Path) -> tuple[list[str], str]:
+    """File paths of one repository and where they came from (``files.txt``, ``git`` or ``walk``)."""
+    listing = repo / "files.txt"
+    if listing.is_file():
+        return [p.strip() for p in listing.read_text(encoding="utf-8").splitlines() if p.strip()], "files.txt"
+    if (repo / ".git").exists():
+        out = subprocess.run(["git", "-C", str(repo), "ls-files"], capture_output=True, text=True, timeout=60)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.split("\n")[:-1] if out.stdout.endswith("\n") else out.stdout.split("\n"), "git"
+    paths = [str(p.relative_to(repo)) for p in sorted(repo.rglob("*"))
+             if p.is_file() and not WALK_SKIP.intersection(p.relative_to(repo).parts)]
+    return paths, "walk"
+
+
+def repo_readme(repo: Path) -> str:
+    """The top-level README (from ``readmes/`` for file-list repositories), or "" when there is none."""
+    for base in (repo / "readmes", repo):
+        for name in README_NAMES:
+            if (base / name).is_file():
+                return (base / name).read_text(encoding="utf-8", errors="replace")
+    return ""
+
+
+def find_repos(root: Path) -> list[Path]:
+    if not root.is_dir():
+        raise FileNotFoundError(f"trees input {root} is not a directory of repositories")
+    if (root / "files.txt").is_file() or (root / ".git").exists():
+        return [root]
+    return [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+
+
+def tree_record(repo: Path, options: TreeOptions) -> tuple[dict | None, str]:
+    """One record, or (None, reason) when the repository is skipped."""
+    from nearcoder.harness.trees import clean, render, tree_from_paths
+
+    paths, origin = repo_paths(repo)
+    tree = clean(tree_from_paths(paths))
+    files = sum(1 for _, node in tree.walk() if not node.is_dir)
+    if files < options.min_files:
+        return None, f"fewer than {options.min_files} files after cleaning"
+    if len(tree) > options.max_entries:
+        return None, f"more than {options.max_entries} entries"
+    readme = repo_readme(repo)
+    if not readme.strip():
+        return None, "no README"
+    return {"repo": repo.name, "tree": render(tree, options.style, root=repo.name),
+            "readme": readme[: options.max_readme_chars], "files": files, "entries": len(tree),
+            "origin": origin}, ""
+
+
+def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions = TreeOptions(),
+                fmt: str = "jsonl", progress=None) -> tuple[Path, dict]:
+    repos = [r for root in inputs for r in find_repos(Path(root))]
+    if not repos:
+        raise ValueError(f"no repositories under {', '.join(map(str, inputs))}")
+    records, skipped = [], []
+    for repo in repos:
+        record, reason = tree_record(repo, options)
+        if record:
+            records.append(record)
+        else:
+            skipped.append([repo.name, reason])
+        if progress:
+            progress(1)
+    card = DatasetCard(
+        name="NEAR dApp trees",
+        description="Directory trees of NEAR dApp repositories with their README, the material of stage 2 "
+                    "(prompts are written from the README, the tree is the preferred answer).",
+        builder="trees",
+        columns={"repo": "repository name", "tree": f"cleaned directory tree, `{options.style}` style, "
+                 "rooted at the repository name", "readme": "top-level README text",
+                 "files": "files in the cleaned tree", "entries": "files and directories",
+                 "origin": "files.txt | git | walk"},
+        sources=[str(p) for p in inputs],
+        tables=[Table("Repositories", ["read", "kept", "skipped"], [[len(repos), len(records), len(skipped)]])]
+        + ([Table("Skipped", ["repo", "reason"], skipped)] if skipped else []),
+    )
+    path = write_dataset(out, records, card, {"inputs": [str(p) for p in inputs], **asdict(options)}, fmt)
+    return path, {"repos": len(repos), "records": len(records), "skipped": skipped}

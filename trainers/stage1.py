@@ -1,0 +1,59 @@
+"""
+Stage 1: continued pre-training on NEAR documentation (the seed's "NEAR-preTrainedStarCoder2").
+
+# LoRA on one A10G (24 GB), StarCoder2-3b
+```bash
+nearcoder data corpus ../shared/data/near-docs --out data/corpus
+nearcoder train stage1 --config trainers/configs/a10g/stage1.yaml --dry-run   # memory + token budget
+nearcoder train stage1 --config trainers/configs/a10g/stage1.yaml
+```
+
+# Same with AST segments as pre-training text (the seed's hypothesis), any flag overrides the YAML
+```bash
+python -m nearcoder.trainers.stage1 --config trainers/configs/a10g/stage1.yaml \
+    --train_datasets data/corpus data/ast --train_dataset_weights 1.0 0.5 --output_dir out/stage1-seg
+```
+"""
+
+from __future__ import annotations
+
+
+def main(training_args, model_args, data_args, pipeline_args):
+    from trl import SFTTrainer, get_peft_config, get_quantization_config
+
+    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer
+    from nearcoder.trainers.stage_runner import finish_stage
+    from nearcoder.trainers.train_data import mix_records, to_datasets
+
+    records, hashes = mix_records(data_args, {"text"})
+    records = [r for r in records if len(r["text"]) >= training_args.min_text_chars]
+    train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
+    parent = model_args.model_name_or_path
+    training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
+    trainer = SFTTrainer(
+        model=load_parent(parent, model_args.dtype, model_args.load_in_4bit),
+        args=training_args,
+        train_dataset=train,
+        eval_dataset=evaluation,
+        processing_class=load_tokenizer(parent),
+        quantization_config=get_quantization_config(model_args),
+        peft_config=get_peft_config(model_args),
+    )
+    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
+    return finish_stage(trainer, result, stage="stage1", parent=parent, model_args=model_args,
+                        training_args=training_args, data_args=data_args, pipeline_args=pipeline_args, hashes=hashes)
+
+
+def make_parser(prog: str | None = None):
+    from trl import ModelConfig, TrlParser
+
+    from nearcoder.trainers.stage1_config import Stage1Config
+    from nearcoder.trainers.train_data import PipelineArguments, TrainDataArguments
+
+    return TrlParser((Stage1Config, ModelConfig, TrainDataArguments, PipelineArguments), prog=prog)
+
+
+if __name__ == "__main__":
+    from nearcoder.trainers.stage_runner import cli_entry
+
+    cli_entry("stage1", make_parser, main)

@@ -1,0 +1,116 @@
+"""What the three stage scripts share: the dry run (memory and token budget) and finishing a checkpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nearcoder.trainers.checkpoints import is_adapter, merge_adapter, stage_config, write_stage_manifest
+from nearcoder.trainers.data.dataset_io import read_records
+from nearcoder.trainers.memory_estimate import (
+    MemoryEstimate, count_parameters, estimate_memory, load_config, render_tables, token_budget,
+)
+
+TEXT_COLUMNS = {"stage1": ("text",), "stage2": ("prompt", "chosen", "rejected"), "stage3": ("text",)}
+
+
+def _dataset_size(data_args, columns: tuple[str, ...], model: str) -> tuple[int | None, int | None, str]:
+    """(records, tokens, how) of the weighted mixture; None when a dataset is not built yet."""
+    texts, records = [], 0.0
+    for path, weight in zip(data_args.train_datasets, data_args.weights()):
+        try:
+            rows = read_records(path)
+        except FileNotFoundError:
+            return None, None, "n/a"
+        records += weight * len(rows)
+        texts.append((weight, ["".join(str(r.get(c, "")) for c in columns) for r in rows]))
+    if not data_args.train_datasets:
+        return None, None, "n/a"
+    try:
+        from nearcoder.trainers.checkpoints import load_tokenizer
+
+        tokenizer = load_tokenizer(model)
+        tokens = sum(w * sum(len(ids) for ids in tokenizer(batch)["input_ids"]) for w, batch in texts if batch)
+        how = "tokenized"
+    except (OSError, ValueError):
+        tokens = sum(w * sum(len(t) for t in batch) / 3.5 for w, batch in texts)
+        how = "≈ characters / 3.5, tokenizer not available offline"
+    records_n = int(records)
+    if data_args.max_train_samples:
+        scale = min(1.0, data_args.max_train_samples / max(1, records_n))
+        records_n, tokens = min(records_n, data_args.max_train_samples), tokens * scale
+    return records_n, int(tokens), how
+
+
+def dry_run(stage: str, model_args, training_args, data_args, pipeline_args, console=None) -> MemoryEstimate:
+    """Print the memory estimate and token budget of a stage without loading weights or training."""
+    preference = stage == "stage2"
+    config = load_config(model_args.model_name_or_path)
+    counts = count_parameters(config, model_args.lora_r, model_args.lora_target_modules, model_args.use_peft)
+    precision = 2 if (training_args.bf16 or training_args.fp16 or model_args.dtype in ("bfloat16", "float16")) else 4
+    seq_len = training_args.max_length or 1024
+    est = estimate_memory(counts, seq_len=seq_len, micro_batch=training_args.per_device_train_batch_size,
+                          gradient_checkpointing=bool(getattr(training_args, "activation_checkpointing", False)
+                                                      or training_args.gradient_checkpointing), precision_bytes=precision,
+                          load_in_4bit=model_args.load_in_4bit, use_peft=model_args.use_peft,
+                          preference_pairs=preference)
+    records, tokens, how = _dataset_size(data_args, TEXT_COLUMNS[stage], model_args.model_name_or_path)
+    budget = token_budget(seq_len=seq_len, micro_batch=training_args.per_device_train_batch_size,
+                          accumulation=training_args.gradient_accumulation_steps, devices=1,
+                          max_steps=training_args.max_steps, epochs=training_args.num_train_epochs,
+                          packing=bool(getattr(training_args, "packing", False)), records=records,
+                          dataset_tokens=tokens, preference_pairs=preference, how=how)
+    mode = "QLoRA" if model_args.load_in_4bit else ("LoRA" if model_args.use_peft else "full")
+    render_tables(f"{stage} · {model_args.model_name_or_path} · {mode}", est, budget,
+                  pipeline_args.target_device_memory_gib, console)
+    return est
+
+
+def finish_stage(trainer, train_result, *, stage: str, parent: str, model_args, training_args, data_args,
+                 pipeline_args, hashes: dict[str, str]) -> dict[str, Path]:
+    """Save the trained model, its manifest and (for adapters) the merged checkpoint; returns their paths."""
+    out = Path(training_args.output_dir)
+    trainer.save_model(str(out))
+    if trainer.processing_class is not None:
+        trainer.processing_class.save_pretrained(str(out))
+    adapter = is_adapter(out)
+    history = [h for h in trainer.state.log_history if "loss" in h]
+    metrics = {k: float(v) for k, v in train_result.metrics.items() if isinstance(v, (int, float))}
+    metrics.update(global_step=trainer.state.global_step,
+                   final_loss=history[-1]["loss"] if history else None,
+                   trainable_parameters=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
+    parameters = sum(p.numel() for n, p in trainer.model.named_parameters() if "lora_" not in n)
+    write_stage_manifest(out, stage=stage, name=pipeline_args.checkpoint_name or f"nearcoder-{stage}",
+                         parent=parent, adapter=adapter, datasets=hashes, parameters=parameters, metrics=metrics,
+                         config=stage_config(model_args, data_args, pipeline_args, training_args))
+    paths = {"checkpoint": out}
+    if adapter and pipeline_args.merge_after_training:
+        paths["merged"] = merge_adapter(out, dtype=model_args.dtype)
+    return paths
+
+
+def parse_stage_args(make_parser, argv: list[str]):
+    """(training, model, data, pipeline) arguments from ``--config FILE`` plus flag overrides."""
+    parser = make_parser()
+    training_args, model_args, data_args, pipeline_args = parser.parse_args_and_config(argv)
+    if not model_args.model_name_or_path:
+        raise ValueError("model_name_or_path is not set (in the YAML or as --model_name_or_path)")
+    return training_args, model_args, data_args, pipeline_args
+
+
+def cli_entry(stage: str, make_parser, main, argv: list[str] | None = None) -> dict | None:
+    """``python -m nearcoder.trainers.<stage> --config FILE [--dry-run] [flags]``."""
+    import sys
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    dry = "--dry-run" in argv
+    argv = [a for a in argv if a != "--dry-run"]
+    if dry and "--use_cpu" not in argv:
+        import torch
+
+        if not torch.cuda.is_available():  # bf16 configs fail validation without a GPU; a dry run trains nothing
+            argv += ["--use_cpu", "true"]
+    training_args, model_args, data_args, pipeline_args = parse_stage_args(make_parser, argv)
+    if dry:
+        dry_run(stage, model_args, training_args, data_args, pipeline_args)
+        return None
+    return main(training_args, model_args, data_args, pipeline_args)
