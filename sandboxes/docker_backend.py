@@ -194,8 +194,7 @@ class DockerBackend(SandboxBackend):
             if total > lim.output_bytes:
                 over = True
                 break
-        if timed_out or over:
-            self._kill_all(container)
+        self._kill_all(container)  # daemons the program left must not outlive its run
         try:
             raw.close()
         except OSError:

@@ -163,7 +163,8 @@ class _Runner:
             "crate": crate,
             "rustc_args": rustc_args,
             "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (n - 1)) * 1000),
-            "prlimit_args": [f"--as={lim.memory_mb << 20}", f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 1}"],
+            "prlimit_args": [f"--as={lim.memory_mb << 20}", f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 1}",
+                             f"--fsize={lim.disk_mb << 20}"],
             "output_bytes": lim.output_bytes,
         }
 

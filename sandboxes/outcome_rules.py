@@ -123,9 +123,10 @@ def classify(
     tail = first_error_line(stderr)
     if sig == signal.SIGXCPU or (sig == signal.SIGKILL and duration >= limits.cpu_seconds * 0.9 and "memory" not in stderr):
         return out(Status.TIMEOUT, f"CPU-time limit of {limits.cpu_seconds}s hit (signal {sig})")
-    if sig == signal.SIGXFSZ or any(m in stderr for m in DISK_MARKERS):
+    low = stderr.lower()
+    if sig == signal.SIGXFSZ or any(m.lower() in low for m in DISK_MARKERS):
         return out(Status.DISK_LIMIT, f"disk limit hit ({limits.disk_mb} MiB work dir / file size): {tail}".rstrip(": "))
-    if any(m in stderr for m in MEMORY_MARKERS):
+    if any(m.lower() in low for m in MEMORY_MARKERS):
         return out(Status.MEMORY, f"memory limit of {limits.memory_mb} MiB hit: {tail}")
     if sig is not None and sig > 0:
         try:
