@@ -1,0 +1,66 @@
+"""From a model's reply to the one source file it must contain, or a reason why there is none.
+
+The prompt ends by opening a code block, so a reply normally *is* the code (generation stops at the closing
+fence). A reply that re-opens a fence is accepted as well. Rejected, with a reason: no code at all, several
+code blocks, or a whole Cargo project (Cargo.toml, several files) instead of ``src/lib.rs``. Suspicious but
+legal code (file, process or network access, ``include_str!`` of absolute paths) is flagged, not rejected: the
+sandbox contains it and the flags are logged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_FENCE = re.compile(r"^[ \t]*```[\w+#.-]*[ \t]*$", re.M)
+_CARGO_PROJECT = re.compile(r"^\s*\[(package|dependencies|dev-dependencies|lib|workspace)\]\s*$", re.M)
+_FILE_MARKER = re.compile(
+    r"^\s*(?://|#|<!--)?\s*(?:File:?\s*)?[`*]*(Cargo\.toml|build\.rs|src/[\w/]+\.rs|package\.json)[`*:]*\s*(?:-->)?\s*$",
+    re.M | re.I,
+)
+_CODE_HINT = {
+    "rust": re.compile(r"\b(fn|struct|impl|use|mod|enum)\b"),
+    "js": re.compile(r"\b(class|function|import|export|const|let)\b"),
+}
+_SUSPICIOUS = {
+    "filesystem": re.compile(r"std::fs\b|\bFile::(open|create)|\bfs\.(read|write)"),
+    "process": re.compile(r"std::process\b|\bCommand::new|child_process"),
+    "network": re.compile(r"std::net\b|TcpStream|\bfetch\(|\brequire\(['\"](http|net)"),
+    "include_absolute_path": re.compile(r"include_(str|bytes)!\s*\(\s*\"/"),
+    "path_attribute": re.compile(r"#\[path\s*="),
+    "proc_macro": re.compile(r"\bproc_macro\b|crate_type\s*=\s*\"proc-macro\""),
+    "build_script": re.compile(r"cargo:rustc-|cargo:rerun-if"),
+}
+
+
+@dataclass
+class Extracted:
+    code: str | None  # the file to build, or None when the reply is rejected
+    reason: str  # "ok" or "<kind>: <explanation>"
+    flags: list[str] = field(default_factory=list)
+
+
+def extract_source(response: str, language: str = "rust") -> Extracted:
+    text = (response or "").replace("\r\n", "\n")
+    if not text.strip():
+        return Extracted(None, "no_code_block: the reply is empty")
+    # Segments alternate code / prose, starting inside the code block the prompt opened.
+    first_line, _, rest = text.lstrip().partition("\n")
+    if _FENCE.fullmatch(first_line):  # the model re-opened the code block itself
+        text = rest
+    segments = _FENCE.split(text)
+    blocks = [seg.strip("\n") for seg in segments[0::2] if seg.strip()]
+    if not blocks:
+        return Extracted(None, "no_code_block: the reply holds no code")
+    if len(blocks) > 1:
+        return Extracted(None, f"several_code_blocks: {len(blocks)} code blocks; the answer must be one source file")
+    code = blocks[0] + "\n"
+    if language == "rust" and (_CARGO_PROJECT.search(code) or _FILE_MARKER.search(code)):
+        return Extracted(None, "cargo_project: the reply holds a Cargo project (Cargo.toml or several files), "
+                               "not the single src/lib.rs")
+    if language == "js" and _FILE_MARKER.search(code):
+        return Extracted(None, "several_files: the reply holds several files, not the single src/contract.ts")
+    if not _CODE_HINT[language].search(code):
+        return Extracted(None, "no_code_block: the reply holds no source code")
+    flags = [name for name, pattern in _SUSPICIOUS.items() if pattern.search(code)]
+    return Extracted(code, "ok", flags)

@@ -1,0 +1,80 @@
+"""Score generated contracts: extract the file, check the interface, build and test it in the sandbox.
+
+:func:`score_samples` takes (spec, reply) pairs and returns one JSON-ready result per pair, in order. Builds run
+in parallel (``$NEARCODER_DAPP_WORKERS``, default: the CPU count, at most 4), each in its own sandbox. Nothing
+here runs model code outside the sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from nearcoder.sandboxes import near_contracts as nc
+from nearcoder.tasks.near_dapp_build.extract import extract_source
+from nearcoder.tasks.near_dapp_build.interface import check_interface
+from nearcoder.tasks.near_dapp_build.specs import ContractSpec
+
+SCHEMA_VERSION = 1
+
+
+def default_workers() -> int:
+    env = os.environ.get("NEARCODER_DAPP_WORKERS", "").strip()
+    return max(1, int(env)) if env else max(1, min(4, os.cpu_count() or 1))
+
+
+def _result(spec: ContractSpec, report: nc.ContractReport, interface: float, details: dict, flags: list[str]) -> dict:
+    d = report.to_dict()
+    d.update(
+        schema=SCHEMA_VERSION,
+        spec=spec.id,
+        language=spec.language,
+        interface=interface,
+        interface_details=details,
+        flags=flags,
+    )
+    return d
+
+
+def _rejected(spec: ContractSpec, reason: str, check_level: str) -> dict:
+    report = nc.ContractReport(check_level=check_level, reason=reason)
+    report.tests = {name: "not_run" for name in spec.test_names}
+    return _result(spec, report, 0.0, {}, [])
+
+
+def score_samples(pairs: list[tuple[ContractSpec, str]], *, backend=None, workers: int | None = None,
+                  progress=None) -> list[dict]:
+    """One result dict per (spec, reply). ``backend``: a SandboxBackend (default: the configured one)."""
+    from nearcoder.sandboxes.factory import get_backend
+
+    backend = backend or get_backend()
+    languages = {spec.language for spec, _ in pairs}
+    recipe = nc.prepare_rust(log=lambda *_: None) if "rust" in languages else None
+    modules = nc.prepare_js(log=lambda *_: None) if "js" in languages else None
+
+    def one(pair: tuple[ContractSpec, str]) -> dict:
+        spec, reply = pair
+        check_level = "unit-tests" if spec.language == "rust" else "typecheck"
+        extracted = extract_source(reply, spec.language)
+        if extracted.code is None:
+            return _rejected(spec, extracted.reason, check_level)
+        interface, details = check_interface(extracted.code, spec)
+        start = time.monotonic()
+        if spec.language == "rust":
+            outcome = backend.run(nc.rust_program(extracted.code, spec.tests, recipe))
+            report = nc.parse_rust_report(outcome, extracted.code, spec.test_names)
+        else:
+            outcome = backend.run(nc.js_program(extracted.code, spec.tests, modules))
+            report = nc.parse_js_report(outcome, extracted.code)
+        report.duration_s = round(time.monotonic() - start, 3)
+        return _result(spec, report, interface, details, extracted.flags)
+
+    results: list[dict] = [{}] * len(pairs)
+    with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+        futures = {pool.submit(one, pair): i for i, pair in enumerate(pairs)}
+        for future in futures:
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(results[futures[future]])
+    return results

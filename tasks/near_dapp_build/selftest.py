@@ -1,0 +1,78 @@
+"""``nearcoder selftest dapp-build``: every reference solution must build and pass all its hidden tests in the sandbox.
+
+Rust references must compile, pass every hidden unit test, match the interface, be rustfmt-clean and free of
+compiler and clippy warnings; JS references must type-check against near-sdk-js together with their
+interface probe and match the interface. ``--prepare`` fetches and pre-builds the caches first (idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+
+def reference_reply(code: str) -> str:
+    """A reference solution as a model would reply to the prompt (which already opened the code block)."""
+    return code.rstrip() + "\n```\n"
+
+
+def problems_with(result: dict) -> list[str]:
+    """Why a reference result is not perfect (empty when it is)."""
+    problems = []
+    if result["reason"] != "ok" and not result["reason"].startswith("ok "):
+        problems.append(result["reason"])
+    failing = [name for name, verdict in result["tests"].items() if verdict != "passed"]
+    if failing:
+        problems.append(f"tests not passed: {', '.join(failing)}")
+    if result["interface"] != 1.0:
+        problems.append(f"interface {result['interface']:.2f}: " + json.dumps(
+            {k: v for k, v in result["interface_details"].items() if v != "ok"}))
+    if result["language"] == "rust":
+        if not result["build"]:
+            problems.append("did not build")
+        if result["warnings"]:
+            problems.append(f"{result['warnings']} warnings")
+        if not result["rustfmt_clean"]:
+            problems.append("not rustfmt-clean")
+    return problems
+
+
+def main(languages: list[str], *, prepare: bool = False, backend: str | None = None, workers: int | None = None,
+         only: list[str] | None = None, out: Path | None = None, echo=print) -> int:
+    from nearcoder.sandboxes import near_contracts as nc
+    from nearcoder.sandboxes.factory import get_backend
+    from nearcoder.tasks.near_dapp_build.scoring import score_samples
+    from nearcoder.tasks.near_dapp_build.specs import load_specs
+
+    start = time.monotonic()
+    if prepare:
+        if "rust" in languages:
+            nc.prepare_rust(log=echo)
+        if "js" in languages:
+            nc.prepare_js(log=echo)
+    specs = [s for lang in languages for s in load_specs(lang) if not only or s.id in only]
+    if not specs:
+        echo(f"no specs match {only}")
+        return 2
+    try:
+        results = score_samples([(s, reference_reply(s.reference)) for s in specs],
+                                backend=get_backend(backend), workers=workers)
+    except nc.CacheNotPrepared as exc:
+        echo(str(exc))
+        return 2
+    passed = 0
+    for spec, result in zip(specs, results):
+        problems = problems_with(result)
+        passed += not problems
+        status = "ok  " if not problems else "FAIL"
+        echo(f"{status} {spec.language}/{spec.id:<16} {result['check_level']:<10} "
+             f"tests {sum(v == 'passed' for v in result['tests'].values())}/{len(result['tests'])} "
+             f"{result['duration_s']:.1f}s" + ("" if not problems else "  " + " | ".join(problems)))
+        if problems and result.get("log"):
+            echo("    " + result["log"][-1500:].replace("\n", "\n    "))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=1))
+    echo(f"passed {passed}/{len(specs)} in {time.monotonic() - start:.1f}s")
+    return 0 if passed == len(specs) else 1
