@@ -32,3 +32,28 @@ def humaneval(
     from nearcoder.tasks.near_humaneval.selftest import main
 
     raise typer.Exit(main(lang, buggy=buggy, backend=backend, workers=workers, limit=limit, out=out))
+
+
+@app.command("dapp-build")
+def dapp_build(
+    lang: str = typer.Option("all", "--lang", help="rust, js or all."),
+    prepare: bool = typer.Option(False, "--prepare", help="First fetch and pre-build the near-sdk caches (idempotent)."),
+    backend: str = typer.Option(None, "--backend", help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
+    workers: int = typer.Option(None, "--workers", help="Contracts built at once (default: CPU count, at most 4)."),
+    spec: list[str] = typer.Option(None, "--spec", help="Only these spec ids (repeatable)."),
+    out: Path = typer.Option(None, "--out", help="Write every result (build log included) to this JSON file."),
+) -> None:
+    """Build and unit-test every near_dapp_build reference contract in the sandbox; prints ``passed N/N``.
+
+    Rust: compiled against the pre-built near-sdk cache, hidden unit tests run, no warnings, rustfmt-clean.
+    JS: type-checked against near-sdk-js (the offline check level). Exits 1 unless all pass.
+    Example: ``nearcoder selftest dapp-build --prepare`` (once, needs crates.io + npm), then
+    ``nearcoder selftest dapp-build``
+    """
+    from nearcoder.tasks.near_dapp_build.selftest import main
+
+    languages = ["rust", "js"] if lang == "all" else [lang]
+    if any(x not in ("rust", "js") for x in languages):
+        raise typer.BadParameter("--lang must be rust, js or all")
+    raise typer.Exit(main(languages, prepare=prepare, backend=backend, workers=workers, only=spec, out=out,
+                          echo=typer.echo))
