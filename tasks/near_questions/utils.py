@@ -1,24 +1,56 @@
 """Scoring for ``near_questions``: corpus BLEU and chrF, ROUGE-1/L and key-fact recall.
 
-lm-eval calls ``process_results`` once per document; BLEU and chrF are corpus-level, so each document
-passes its (reference, prediction) pair to an aggregation function that scores the whole corpus.
+lm-eval calls ``process_results`` once per document. BLEU and chrF are corpus-level, so each document passes
+its (reference, prediction) pair on to an aggregation function that scores the whole corpus. Every logged
+sample keeps its ``doc`` (with ``category`` and ``difficulty``) next to these per-document values, which is
+what :func:`category_breakdown` (and the leaderboard) group by.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from nearcoder.harness.data_sources import load_packaged
-from nearcoder.harness.text_metrics import clip, corpus_bleu, corpus_chrf, key_fact_recall, rouge
+from nearcoder.harness.text_metrics import (
+    clip,
+    corpus_bleu,
+    corpus_chrf,
+    is_scorable,
+    key_fact_recall,
+    rouge,
+)
+
+SPLITS = {"test": "data/test.jsonl", "dev": "data/dev.jsonl"}
+# An answer of one to three sentences fits easily; anything longer is a runaway generation and scores zero.
+MAX_ANSWER_CHARS = 4_000
+MEAN_METRICS = ("rouge1", "rougeL", "key_fact_recall")
+CORPUS_METRICS = {"bleu": corpus_bleu, "chrf": corpus_chrf}
 
 
 def load_near_questions(**kwargs):
-    """The Q/A items shipped with the package (``data/*.jsonl``), one split per file."""
-    return load_packaged("near_questions", {"test": "data/test.jsonl"})
+    """The Q/A items shipped with the package: ``test`` (scored) and ``dev`` (few-shot examples)."""
+    return load_packaged("near_questions", SPLITS)
 
 
-def process_results(doc: dict, results: list[str]) -> dict:
-    prediction = clip(results[0] if results else "").strip()
-    scores = rouge(prediction, doc["answer"])
+def prediction_text(results: list) -> str:
+    """The model's answer, or ``""`` when it is not a well-formed answer (empty, huge, NUL bytes, bad UTF-8)."""
+    raw = results[0] if results else ""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return ""
+    if not is_scorable(raw, MAX_ANSWER_CHARS):
+        return ""
+    return clip(raw).strip()
+
+
+def process_results(doc: dict, results: list) -> dict:
+    prediction = prediction_text(results)
     pair = (doc["answer"], prediction)
+    if not prediction:
+        return {"bleu": pair, "chrf": pair, "rouge1": 0.0, "rougeL": 0.0, "key_fact_recall": 0.0}
+    scores = rouge(prediction, doc["answer"])
     return {
         "bleu": pair,
         "chrf": pair,
@@ -28,11 +60,36 @@ def process_results(doc: dict, results: list[str]) -> dict:
     }
 
 
+def _corpus(metric: str, pairs) -> float:
+    pairs = [tuple(p) for p in pairs]
+    refs = [r for r, _ in pairs]
+    preds = [p for _, p in pairs]
+    return CORPUS_METRICS[metric](preds, refs)
+
+
 def agg_bleu(pairs: list[tuple[str, str]]) -> float:
-    refs, preds = zip(*pairs) if pairs else ((), ())
-    return corpus_bleu(list(preds), list(refs))
+    return _corpus("bleu", pairs)
 
 
 def agg_chrf(pairs: list[tuple[str, str]]) -> float:
-    refs, preds = zip(*pairs) if pairs else ((), ())
-    return corpus_chrf(list(preds), list(refs))
+    return _corpus("chrf", pairs)
+
+
+def category_breakdown(samples: list[dict], key: str = "category") -> dict[str, dict[str, float]]:
+    """Every metric per ``doc[key]`` from lm-eval's logged samples (``samples_<task>_*.jsonl`` records).
+
+    ROUGE and key-fact recall are averaged; BLEU and chrF are recomputed at corpus level over the group's
+    (reference, prediction) pairs, exactly as the task-level aggregation does. Each group also has ``n``.
+    """
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for sample in samples:
+        groups[str(sample["doc"][key])].append(sample)
+    table = {}
+    for name, group in sorted(groups.items()):
+        row = {"n": float(len(group))}
+        for metric in MEAN_METRICS:
+            row[metric] = sum(float(s[metric]) for s in group) / len(group)
+        for metric in CORPUS_METRICS:
+            row[metric] = _corpus(metric, [s[metric] for s in group])
+        table[name] = row
+    return table
