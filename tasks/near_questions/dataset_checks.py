@@ -215,6 +215,13 @@ def sources_document(splits: dict[str, list[dict]]) -> dict:
     }
 
 
+def excluded_source_paths(data_dir: Path) -> list[Path]:
+    """The files a training-corpus builder must leave out: ``data/sources.json`` resolved under ``data_dir``
+    (a folder laid out like ``../shared/data``)."""
+    listing = json.loads((DATA_DIR / SOURCES_FILE).read_text(encoding="utf-8"))
+    return [Path(data_dir) / listing["corpus_root"] / rel for rel in listing["files"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 

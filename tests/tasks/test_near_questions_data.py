@@ -88,3 +88,10 @@ def test_checks_catch_bad_items(docs_root):
     assert any("missing" in e for e in checks.item_errors({k: v for k, v in good.items() if k != "answer"}, None))
     twin = {**good, "id": "nq-9998", "question": "How long is a NEAR epoch ?"}
     assert checks.near_duplicates([good, twin]) == [("nq-9999", "nq-9998")]
+
+
+def test_excluded_source_paths_exist(shared_data, docs_root):
+    paths = checks.excluded_source_paths(shared_data)
+    assert len(paths) == len(checks.source_files(checks.load_all()))
+    missing = [p for p in paths if not p.is_file()]
+    assert not missing, missing
