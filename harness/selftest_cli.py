@@ -57,3 +57,15 @@ def dapp_build(
         raise typer.BadParameter("--lang must be rust, js or all")
     raise typer.Exit(main(languages, prepare=prepare, backend=backend, workers=workers, only=spec, out=out,
                           echo=typer.echo))
+
+
+@app.command("dapp-trees")
+def dapp_trees() -> None:
+    """Score every near_dapp_trees reference, written in every tree format, through the task's scorer.
+
+    Each must get ``structure == 1.0`` (and an empty answer 0); prints ``passed N/N``, exits 1 otherwise.
+    Example: ``nearcoder selftest dapp-trees``
+    """
+    from nearcoder.tasks.near_dapp_trees.selftest import main
+
+    raise typer.Exit(main(echo=typer.echo))

@@ -1,0 +1,54 @@
+"""Self-test for near_dapp_trees: every reference tree, written in every format a model might use, must score
+``structure == 1.0`` through the task's own ``process_results`` (parser + cleaning + TED), and an empty
+answer must score 0. Proves the task is solvable and the scorer reads each format.
+
+Run: ``nearcoder selftest dapp-trees``
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+
+from nearcoder.harness.paths import tasks_dir
+from nearcoder.harness.trees import STYLES, render, tree_from_paths
+from nearcoder.harness.trees.dataset import read_jsonl
+
+
+def _utils():
+    path = tasks_dir() / "near_dapp_trees" / "utils.py"
+    spec = importlib.util.spec_from_file_location("near_dapp_trees_utils", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def answers(doc: dict) -> dict[str, str]:
+    """The reference written as each style, plain and wrapped (root folder, fence, prose around)."""
+    tree = tree_from_paths(doc["paths"])
+    out = {}
+    for style in STYLES:
+        if style == "seed" and any(n.is_dir and not n.children for _, n in tree.walk()):
+            continue  # the seed format cannot show an empty folder
+        out[style] = render(tree, style)
+        out[f"{style}+wrapped"] = (f"Here is the layout:\n\n```text\n{render(tree, style, root='my-near-dapp')}\n```\n"
+                                   "Run the tests with the sandbox.")
+    return out
+
+
+def main(echo: Callable[[str], None] = print) -> int:
+    utils = _utils()
+    docs = [d for split in ("clean", "contaminated") for d in read_jsonl(tasks_dir() / "near_dapp_trees" / utils.FILES[split])]
+    checked = failed = 0
+    for doc in docs:
+        for name, text in answers(doc).items():
+            checked += 1
+            score = utils.process_results(doc, [text])["structure"]
+            if score != 1.0:
+                failed += 1
+                echo(f"FAIL {doc['id']} [{name}]: structure {score:.3f}")
+        if utils.process_results(doc, [""])["structure"] != 0.0:
+            failed += 1
+            echo(f"FAIL {doc['id']} [empty answer]: structure is not 0")
+    echo(f"passed {checked - failed}/{checked} ({len(docs)} pairs x formats)")
+    return 0 if failed == 0 else 1
