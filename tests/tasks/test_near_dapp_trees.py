@@ -21,13 +21,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _utils():
-    sys.path.insert(0, str(tasks_dir() / "near_dapp_trees"))
-    try:
-        import importlib
+    """The task's utils.py, loaded by file path (every task folder has a module called `utils`)."""
+    from nearcoder.tasks.near_dapp_trees.selftest import _utils as load
 
-        return importlib.import_module("utils")
-    finally:
-        sys.path.pop(0)
+    return load()
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +127,14 @@ def test_cli_scores_two_files_in_different_formats(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "nearcoder.harness.cli", "trees", "score", str(ref),
                               str(tmp_path / "nope.txt")], capture_output=True, text=True, cwd=REPO)
     assert missing.returncode == 2 and "not found" in missing.stderr
+
+
+def test_selftest_scores_every_reference_in_every_format_perfectly():
+    from nearcoder.tasks.near_dapp_trees.selftest import main
+
+    lines: list[str] = []
+    assert main(echo=lines.append) == 0, lines[:5]
+    assert lines[-1].startswith("passed ") and "/" in lines[-1]
 
 
 @pytest.mark.slow
