@@ -17,16 +17,18 @@ C = COLUMNS
 MEASURED = "measured"
 
 
+_SCORE_COLS = ["task", "metric", "filter", "value", "stderr", "run_id", "partial", "model_id"]
+
+
 def latest_scores(session: Session) -> pd.DataFrame:
     """One row per (model, task, metric): the value from the model's most recently published run."""
     q = (
         select(orm.Score.task, orm.Score.metric, orm.Score.filter, orm.Score.value, orm.Score.stderr,
-               orm.Run.id.label("run_id"), orm.Run.partial, orm.Model.id.label("model_id"))
+               orm.Run.id, orm.Run.partial, orm.Run.model_id)
         .join(orm.Run, orm.Score.run_id == orm.Run.id)
-        .join(orm.Model, orm.Run.model_id == orm.Model.id)
     )
-    df = pd.DataFrame(session.execute(q).all(), columns=["task", "metric", "filter", "value", "stderr", "run_id",
-                                                         "partial", "model_id"])
+    rows = [tuple(r) for r in session.connection().execute(q)]
+    df = pd.DataFrame.from_records(rows, columns=_SCORE_COLS)
     if df.empty:
         return df
     df["filter_rank"] = (df["filter"] != "none").astype(int)
@@ -34,29 +36,32 @@ def latest_scores(session: Session) -> pd.DataFrame:
     return df.drop_duplicates(["model_id", "task", "metric"], keep="first")
 
 
+def _column_spec() -> pd.DataFrame:
+    """(task, metric) -> leaderboard column, with the rank of the metric's spelling."""
+    return pd.DataFrame([(task, metric, col.col_name, rank) for col in TASK_COLUMNS for task in col.tasks
+                         for rank, metric in enumerate(col.metrics)], columns=["task", "metric", "column", "rank"])
+
+
 def _column_values(scores: pd.DataFrame) -> pd.DataFrame:
     """Pivot scores into task columns, averaging a column's tasks that are present (blank when none)."""
+    empty = pd.DataFrame(columns=["model_id", *BENCHMARK_COLS])
     if scores.empty:
-        return pd.DataFrame(columns=["model_id", *BENCHMARK_COLS])
-    parts = []
-    for col in TASK_COLUMNS:
-        hit = scores[scores["task"].isin(col.tasks) & scores["metric"].isin(col.metrics) & scores["value"].notna()]
-        if hit.empty:
-            continue
-        # first accepted metric spelling per task, then mean over tasks
-        hit = hit.assign(rank=hit["metric"].map({m: i for i, m in enumerate(col.metrics)}))
-        hit = hit.sort_values("rank").drop_duplicates(["model_id", "task"])
-        parts.append(hit.groupby("model_id")["value"].mean().rename(col.col_name))
-    wide = pd.concat(parts, axis=1) if parts else pd.DataFrame()
-    return wide.reindex(columns=BENCHMARK_COLS).reset_index(names="model_id") if parts else pd.DataFrame(
-        columns=["model_id", *BENCHMARK_COLS])
+        return empty
+    hit = scores[scores["value"].notna()].merge(_column_spec(), on=["task", "metric"])
+    if hit.empty:
+        return empty
+    # first accepted metric spelling per task, then the mean over the column's tasks
+    hit = hit.sort_values("rank").drop_duplicates(["model_id", "column", "task"])
+    wide = hit.groupby(["model_id", "column"])["value"].mean().unstack("column")
+    return wide.reindex(columns=BENCHMARK_COLS).reset_index()
 
 
 def leaderboard_frame(session: Session, include_seed: bool = True) -> pd.DataFrame:
     """The full main table (before filtering): one row per model, fixed columns then task columns."""
-    models = pd.DataFrame(
-        session.execute(select(orm.Model.id, orm.Model.name, orm.Model.model_type, orm.Model.stage,
-                               orm.Model.parameters, orm.Model.contamination)).all(),
+    models = pd.DataFrame.from_records(
+        [tuple(r) for r in session.connection().execute(
+            select(orm.Model.id, orm.Model.name, orm.Model.model_type, orm.Model.stage, orm.Model.parameters,
+                   orm.Model.contamination))],
         columns=["model_id", C.model.name, C.model_type.name, C.stage.name, C.parameters.name,
                  C.contamination.name],
     )

@@ -100,14 +100,36 @@ def load_runs(paths: Iterable[Path]) -> list[EvalRun]:
 
 
 def publish(db_url: str, paths: Iterable[Path], overrides: ModelOverrides | None = None) -> PublishReport:
-    """Validate then write every run found under ``paths`` in one transaction."""
+    """Validate then write every run found under ``paths`` in one transaction.
+
+    Results files already in the store (same content hash) are skipped without reading their samples.
+    """
     overrides = overrides or ModelOverrides()
     runs = load_runs(paths)
+    known = known_hashes(db_url, [run.content_hash for run in runs])
     prepared = []
     for run in runs:
-        samples = list(run.iter_samples())  # validates the samples files too
+        samples = [] if run.content_hash in known else list(run.iter_samples())  # validates samples files
         prepared.append((run, model_info(run, overrides), samples))
     return write_runs(db_url, prepared)
+
+
+def known_hashes(db_url: str, hashes: list[str]) -> set[str]:
+    from sqlalchemy import select
+
+    from nearcoder.leaderboard.store.engine import get_engine
+    from nearcoder.leaderboard.store.models import Run
+
+    found: set[str] = set()
+    with get_engine(db_url).connect() as conn:
+        for chunk in _chunks(hashes):
+            found.update(conn.scalars(select(Run.content_hash).where(Run.content_hash.in_(chunk))))
+    return found
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def write_runs(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]], attempts: int = 3) -> PublishReport:
@@ -123,63 +145,93 @@ def write_runs(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]], att
     raise AssertionError("unreachable")
 
 
+_MODEL_FIELDS = ("base_model", "model_type", "stage", "parent", "parameters", "manifest", "contamination")
+
+
+def _merge_model(current: dict, info: ModelInfo) -> dict:
+    """The newest information wins, but nothing an earlier run recorded is blanked."""
+    merged = dict(current)
+    for attr in _MODEL_FIELDS:
+        value = getattr(info, attr)
+        if attr == "contamination" and value == "unknown" and current.get(attr):
+            continue
+        if value is not None:
+            merged[attr] = value
+    merged.setdefault("model_type", "base")
+    merged["model_type"] = merged["model_type"] or "base"
+    merged["contamination"] = merged.get("contamination") or "unknown"
+    return merged
+
+
 def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]]) -> PublishReport:
-    from sqlalchemy import select
+    from sqlalchemy import bindparam, select
 
     from nearcoder.leaderboard.store import models as orm
     from nearcoder.leaderboard.store.engine import write_session
 
+    models_t, runs_t = orm.Model.__table__, orm.Run.__table__
     report = PublishReport()
     with write_session(db_url) as session:
-        hashes = [run.content_hash for run, _, _ in prepared]
-        existing = set(session.scalars(select(orm.Run.content_hash).where(orm.Run.content_hash.in_(hashes))))
-        names = {info.name for _, info, _ in prepared}
-        by_name = {m.name: m for m in session.scalars(select(orm.Model).where(orm.Model.name.in_(names)))}
-        score_rows, sample_rows = [], []
+        conn = session.connection()
+        existing: set[str] = set()
+        for chunk in _chunks([run.content_hash for run, _, _ in prepared]):
+            existing.update(conn.scalars(select(runs_t.c.content_hash).where(runs_t.c.content_hash.in_(chunk))))
+        todo = []
         for run, info, samples in prepared:
             if run.content_hash in existing:
                 report.unchanged.append(str(run.path))
-                continue
-            existing.add(run.content_hash)
-            model = by_name.get(info.name)
-            if model is None:
-                model = orm.Model(name=info.name)
-                session.add(model)
-                by_name[info.name] = model
-            _update_model(model, info)
-            row = orm.Run(
-                model=model, content_hash=run.content_hash, source=str(run.path),
-                lm_eval_version=run.lm_eval_version, git_hash=run.git_hash, date=run.date, limit=run.limit,
-                partial=run.partial, config=_jsonable(run.config), task_versions=_jsonable(run.task_versions),
-                task_hashes=_jsonable(run.task_hashes), n_samples=_jsonable(run.n_samples),
-            )
-            session.add(row)
-            session.flush()
-            score_rows += [dict(run_id=row.id, task=s.task, metric=s.metric, filter=s.filter, value=s.value,
+            else:
+                existing.add(run.content_hash)
+                todo.append((run, info, samples))
+        if not todo:
+            return report
+
+        # models: read the ones that exist, merge this batch's information in order, insert or update
+        names = list(dict.fromkeys(info.name for _, info, _ in todo))
+        current: dict[str, dict] = {}
+        for chunk in _chunks(names):
+            for row in conn.execute(select(models_t).where(models_t.c.name.in_(chunk))).mappings():
+                current[row["name"]] = dict(row)
+        merged = {name: dict(current.get(name, {})) for name in names}
+        for _, info, _ in todo:
+            merged[info.name] = _merge_model(merged[info.name], info)
+        new = [{"name": n, **{f: merged[n].get(f) for f in _MODEL_FIELDS}} for n in names if n not in current]
+        if new:
+            conn.execute(models_t.insert(), new)
+        old = [{"_id": current[n]["id"], **{f: merged[n].get(f) for f in _MODEL_FIELDS}} for n in names
+               if n in current]
+        if old:
+            conn.execute(models_t.update().where(models_t.c.id == bindparam("_id")), old)
+        ids: dict[str, int] = {}
+        for chunk in _chunks(names):
+            ids.update(conn.execute(select(models_t.c.name, models_t.c.id).where(models_t.c.name.in_(chunk))).all())
+
+        conn.execute(runs_t.insert(), [dict(
+            model_id=ids[info.name], content_hash=run.content_hash, source=str(run.path),
+            lm_eval_version=run.lm_eval_version, git_hash=run.git_hash, date=run.date, limit=run.limit,
+            partial=run.partial, config=_jsonable(run.config), task_versions=_jsonable(run.task_versions),
+            task_hashes=_jsonable(run.task_hashes), n_samples=_jsonable(run.n_samples),
+        ) for run, info, _ in todo])
+        run_ids: dict[str, int] = {}
+        for chunk in _chunks([run.content_hash for run, _, _ in todo]):
+            run_ids.update(conn.execute(select(runs_t.c.content_hash, runs_t.c.id)
+                                        .where(runs_t.c.content_hash.in_(chunk))).all())
+        score_rows, sample_rows = [], []
+        for run, info, samples in todo:
+            rid = run_ids[run.content_hash]
+            score_rows += [dict(run_id=rid, task=s.task, metric=s.metric, filter=s.filter, value=s.value,
                                 stderr=s.stderr) for s in run.scores]
-            sample_rows += [dict(run_id=row.id, task=s.task, doc_id=s.doc_id, prompt=s.prompt,
+            sample_rows += [dict(run_id=rid, task=s.task, doc_id=s.doc_id, prompt=s.prompt,
                                  generation=s.generation, target=s.target, metrics=s.numeric_metrics(),
                                  verdict=s.verdict, reason=s.reason) for s in samples]
             report.added.append(str(run.path))
             report.models.append(info.name)
         if score_rows:
-            session.execute(orm.Score.__table__.insert(), score_rows)
+            conn.execute(orm.Score.__table__.insert(), score_rows)
         if sample_rows:
-            session.execute(orm.Sample.__table__.insert(), sample_rows)
+            conn.execute(orm.Sample.__table__.insert(), sample_rows)
         report.samples = len(sample_rows)
     return report
-
-
-def _update_model(model, info: ModelInfo) -> None:
-    """Fill a model's fields from the newest information, never blanking what an earlier run recorded."""
-    for attr in ("base_model", "model_type", "stage", "parent", "parameters", "manifest"):
-        value = getattr(info, attr)
-        if value is not None:
-            setattr(model, attr, value)
-    if info.contamination != "unknown" or not model.contamination:
-        model.contamination = info.contamination
-    if model.model_type is None:
-        model.model_type = "base"
 
 
 def _jsonable(obj: Any) -> Any:

@@ -224,28 +224,29 @@ def read_output_dir(directory: Path) -> list[EvalRun]:
     return [parse_results(p) for p in find_results_files(directory)]
 
 
-def _find_outcome(obj: Any, depth: int = 0) -> dict | None:
-    """A sandbox outcome logged in a sample: a dict with a ``status`` (and usually ``reason``)."""
-    if depth > 3:
-        return None
-    if isinstance(obj, dict):
-        if isinstance(obj.get("status"), str) and ("reason" in obj or "exit_code" in obj):
-            return obj
-        for key in ("outcome", "outcomes", "sandbox", "result", "results"):
-            if key in obj:
-                hit = _find_outcome(obj[key], depth + 1)
-                if hit:
-                    return hit
-        for value in obj.values():
-            if isinstance(value, (dict, list)):
-                hit = _find_outcome(value, depth + 1)
-                if hit:
-                    return hit
-    elif isinstance(obj, list):
-        for value in obj[:16]:
-            hit = _find_outcome(value, depth + 1)
-            if hit:
-                return hit
+_OUTCOME_KEYS = ("outcome", "outcomes", "sandbox", "result", "results", "execution", "verdict")
+
+
+def _is_outcome(obj: object) -> bool:
+    return isinstance(obj, dict) and isinstance(obj.get("status"), str) and ("reason" in obj or "exit_code" in obj)
+
+
+def _find_outcome(sample: dict, metric_names: list) -> dict | None:
+    """A sandbox outcome logged in a sample: a dict with a ``status`` (and ``reason``), found at the top level,
+    under a key such as ``outcome``, or inside a metric's per-item value (first item of a list)."""
+    if _is_outcome(sample):
+        return sample
+    candidates = [sample.get(k) for k in _OUTCOME_KEYS] + [sample.get(m) for m in metric_names]
+    for value in candidates:
+        for _ in range(3):  # unwrap [[{...}]] and {"outcome": {...}}
+            if _is_outcome(value):
+                return value
+            if isinstance(value, list) and value:
+                value = value[0]
+            elif isinstance(value, dict):
+                value = next((value[k] for k in _OUTCOME_KEYS if k in value), None)
+            else:
+                break
     return None
 
 
@@ -292,7 +293,7 @@ def read_samples_file(path: Path) -> Iterator[SampleRecord]:
             if not isinstance(names, list):
                 raise ResultsError(f"{path}:{lineno}: 'metrics' must be a list of names")
             metrics = {m: sample[m] for m in names if isinstance(m, str) and m in sample}
-            outcome = _find_outcome({k: v for k, v in sample.items() if k not in ("arguments", "resps")})
+            outcome = _find_outcome(sample, names)
             try:
                 doc_id = int(sample["doc_id"])
             except (TypeError, ValueError) as exc:
