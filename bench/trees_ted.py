@@ -15,7 +15,7 @@ import statistics
 import time
 from datetime import date
 
-from nearcoder.harness.trees.model import Node, Tree, make_tree
+from nearcoder.harness.trees.model import Node, Tree
 from nearcoder.harness.trees.ted import ted, ted_zss, warm_up
 
 WORDS = ["src", "lib", "tests", "contract", "frontend", "components", "utils", "scripts", "public", "pages",

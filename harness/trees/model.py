@@ -164,7 +164,3 @@ def tree_from_paths(paths: Iterable[str], comments: dict[str, str] | None = None
     frozen = root.freeze().children
     return Tree(_unwrap(frozen) if unwrap else frozen)
 
-
-def with_children(node: Node, children: Iterable[Node]) -> Node:
-    """A copy of ``node`` with new children (kept sorted)."""
-    return Node(node.name, node.is_dir, node.comment, tuple(sorted(children, key=lambda n: n.name)))

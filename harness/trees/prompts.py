@@ -25,7 +25,6 @@ import json
 import os
 import re
 import urllib.request
-from collections.abc import Iterable
 
 from nearcoder.harness.trees.model import Tree
 
@@ -237,7 +236,3 @@ def prompt_from_endpoint(repo_name: str, readme: str, tree_text: str, timeout: f
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - operator-configured URL
         body = json.load(response)
     return str(body["choices"][0]["message"]["content"]).strip()
-
-
-def leak_free(prompts: Iterable[tuple[str, Tree]]) -> bool:
-    return all(not leaked_names(p, t) for p, t in prompts)
