@@ -52,6 +52,8 @@ def corpus(
     ngram: int = typer.Option(13, help="Word n-gram length for eval-set overlap."),
     max_removed_fraction: float = typer.Option(0.5, help="Drop a page when more than this share is eval text."),
     no_decontaminate: bool = typer.Option(False, "--no-decontaminate", help="Skip eval-set decontamination."),
+    eval_data: Path = typer.Option(None, "--eval-data", help="Data mirror holding humanevalpack/ and near-docs/ "
+                                   "(the near_questions sources); default $NEARCODER_DATA_DIR."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),
 ) -> None:
     """Docs → cleaned, deduplicated, decontaminated continued-pre-training corpus (stage 1).
@@ -62,10 +64,16 @@ def corpus(
 
     options = CorpusOptions(min_words, dedup_threshold, ngram=ngram, max_removed_fraction=max_removed_fraction,
                             decontaminate=not no_decontaminate)
+    from nearcoder.trainers.data.decontamination import default_eval_sets
+
     progress, advance = _progress("reading docs")
     try:
+        sets = default_eval_sets(eval_data.resolve() if eval_data else None) if options.decontaminate else []
+        for empty in [s.name for s in sets if not s.texts]:
+            typer.secho(f"warning: eval set {empty} has no texts (set --eval-data or NEARCODER_DATA_DIR); "
+                        "the corpus is not decontaminated against it", fg="yellow", err=True)
         with progress:
-            path, _ = build_corpus(inputs, out, options, fmt=fmt, progress=advance)
+            path, _ = build_corpus(inputs, out, options, eval_sets=sets, fmt=fmt, progress=advance)
     except (ValueError, FileNotFoundError) as exc:
         _fail(exc)
     _print_tables(path)
@@ -78,6 +86,9 @@ def trees(
     style: str = typer.Option("ascii", help="Tree rendering style (see nearcoder.harness.trees.STYLES)."),
     min_files: int = typer.Option(3, help="Skip repositories with fewer files after cleaning."),
     max_entries: int = typer.Option(400, help="Skip repositories whose cleaned tree is larger."),
+    include_eval_repos: bool = typer.Option(False, "--include-eval-repos",
+                                            help="Keep repositories near_dapp_trees evaluates on (marks the card "
+                                                 "CONTAMINATED; for smoke tests only)."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),
 ) -> None:
     """Repositories → (repo, tree, README) records (stage 2 material).
@@ -89,7 +100,8 @@ def trees(
     progress, advance = _progress("repositories")
     try:
         with progress:
-            path, _ = build_trees(inputs, out, TreeOptions(style, min_files, max_entries), fmt, advance)
+            path, _ = build_trees(inputs, out, TreeOptions(style, min_files, max_entries,
+                                                                 include_eval_repos=include_eval_repos), fmt, advance)
     except (ValueError, FileNotFoundError) as exc:
         _fail(exc)
     _print_tables(path)
@@ -100,24 +112,22 @@ def prompts(
     trees_dataset: Path = typer.Argument(..., help="A dataset built by `nearcoder data trees`."),
     out: Path = typer.Option(..., "--out", "-o", help="Output dataset directory."),
     endpoint: bool = typer.Option(False, "--endpoint", help="Use the OpenAI-compatible endpoint from "
-                                  "NEARCODER_PROMPTS_BASE_URL / _API_KEY / _MODEL (default: extractive, offline)."),
+                                  "NEARCODER_PROMPT_ENDPOINT / _MODEL / _API_KEY (default: extractive, offline)."),
+    retries: int = typer.Option(3, help="Attempts per record against the endpoint."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),
 ) -> None:
     """(tree, README) → user prompts asking for the project structure.
 
     Example: ``nearcoder data prompts data/trees --out data/prompts`` (offline), or
-    ``NEARCODER_PROMPTS_BASE_URL=https://api.openai.com/v1 NEARCODER_PROMPTS_MODEL=gpt-4o
-    NEARCODER_PROMPTS_API_KEY=… nearcoder data prompts data/trees --out data/prompts --endpoint``
+    ``NEARCODER_PROMPT_ENDPOINT=https://api.openai.com/v1 NEARCODER_PROMPT_MODEL=gpt-4o
+    NEARCODER_PROMPT_API_KEY=… nearcoder data prompts data/trees --out data/prompts --endpoint``
     """
-    from nearcoder.trainers.data.user_prompts import BASE_URL_ENV, ChatEndpoint, build_prompts
+    from nearcoder.trainers.data.user_prompts import build_prompts
 
+    progress, advance = _progress("prompts")
     try:
-        chat = ChatEndpoint.from_env() if endpoint else None
-        if endpoint and chat is None:
-            raise ValueError(f"--endpoint needs {BASE_URL_ENV}")
-        progress, advance = _progress("prompts")
         with progress:
-            path, _ = build_prompts(trees_dataset, out, chat, fmt=fmt, progress=advance)
+            path, _ = build_prompts(trees_dataset, out, endpoint, retries, fmt, advance)
     except (ValueError, FileNotFoundError) as exc:
         _fail(exc)
     _print_tables(path)

@@ -6,6 +6,10 @@ A repository is any direct sub-folder of the input that is either
   ``readmes/`` at the same relative paths (the layout of ``../shared/data/near-examples/<repo>/``), or
 - a working tree: its files from ``git ls-files`` when it is a git checkout, else from walking it.
 
+Repositories that the ``near_dapp_trees`` benchmark holds out (the ``repo`` field of
+``tasks/near_dapp_trees/data/*.jsonl``) are skipped unless ``include_eval_repos`` is set, and then the card
+says the dataset is contaminated: training stage 2 on them would teach the benchmark's answers.
+
 Trees are built, cleaned and rendered with :mod:`nearcoder.harness.trees` (the same model the
 ``near_dapp_trees`` benchmark scores with), so training targets look exactly like what the task expects.
 """
@@ -28,6 +32,22 @@ class TreeOptions:
     min_files: int = 3
     max_entries: int = 400
     max_readme_chars: int = 8000
+    include_eval_repos: bool = False
+
+
+def eval_repo_names(tasks: Path | None = None) -> set[str]:
+    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories near_dapp_trees evaluates on."""
+    import json
+
+    from nearcoder.harness.paths import tasks_dir
+
+    names: set[str] = set()
+    for path in sorted(((tasks or tasks_dir()) / "near_dapp_trees" / "data").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            repo = json.loads(line).get("repo", "") if line.strip() else ""
+            if repo:
+                names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
+    return names
 
 
 def repo_paths(repo: Path) -> tuple[list[str], str]:
@@ -85,8 +105,11 @@ def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions 
     repos = [r for root in inputs for r in find_repos(Path(root))]
     if not repos:
         raise ValueError(f"no repositories under {', '.join(map(str, inputs))}")
-    records, skipped = [], []
+    records, skipped, held_out = [], [], eval_repo_names()
     for repo in repos:
+        if repo.name.lower() in held_out and not options.include_eval_repos:
+            skipped.append([repo.name, "held out by near_dapp_trees (eval set)"])
+            continue
         record, reason = tree_record(repo, options)
         if record:
             records.append(record)
@@ -94,6 +117,13 @@ def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions 
             skipped.append([repo.name, reason])
         if progress:
             progress(1)
+    if not records:
+        reasons: dict[str, int] = {}
+        for _, reason in skipped:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        raise ValueError(f"no repository kept out of {len(repos)}: " + "; ".join(f"{n} {r}" for r, n in reasons.items())
+                         + (" (pass --include-eval-repos only for smoke tests)" if any("eval set" in r for r in reasons) else ""))
+    contaminated = sorted(r["repo"] for r in records if r["repo"].lower() in held_out)
     card = DatasetCard(
         name="NEAR dApp trees",
         description="Directory trees of NEAR dApp repositories with their README, the material of stage 2 "
@@ -106,6 +136,9 @@ def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions 
         sources=[str(p) for p in inputs],
         tables=[Table("Repositories", ["read", "kept", "skipped"], [[len(repos), len(records), len(skipped)]])]
         + ([Table("Skipped", ["repo", "reason"], skipped)] if skipped else []),
+        notes=[f"CONTAMINATED: includes {len(contaminated)} repositories near_dapp_trees evaluates on "
+               f"({', '.join(contaminated)}); do not score near_dapp_trees with models trained on it."]
+        if contaminated else ["No repository of the near_dapp_trees eval set is included."],
     )
     path = write_dataset(out, records, card, {"inputs": [str(p) for p in inputs], **asdict(options)}, fmt)
-    return path, {"repos": len(repos), "records": len(records), "skipped": skipped}
+    return path, {"repos": len(repos), "records": len(records), "skipped": skipped, "contaminated": contaminated}
