@@ -29,8 +29,10 @@ def humaneval(
     Prints ``passed N/164``; exits 1 unless all pass (with ``--buggy``: unless all fail).
     Example: ``nearcoder selftest humaneval --lang rust --out out/humaneval-rust.json``
     """
-    from nearcoder.tasks.near_humaneval.selftest import main
+    from nearcoder.tasks.near_humaneval.selftest import LANGS, main
 
+    if lang not in LANGS:
+        raise typer.BadParameter(f"{lang!r}: choose one of {', '.join(LANGS)}", param_hint="--lang")
     raise typer.Exit(main(lang, buggy=buggy, backend=backend, workers=workers, limit=limit, out=out))
 
 

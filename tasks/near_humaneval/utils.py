@@ -1,11 +1,14 @@
 """lm-eval hooks for ``near_humaneval_{js,rust}[_pass10]``: data, prompt, the executing filter and scoring.
 
-The filter ``execute`` sees every response of the task at once and runs them in the sandbox in one batch;
-its output (one dict per sample: cut completion, sandbox status and reason) is what ``--log_samples``
-records as ``filtered_resps``. ``process_results`` then only counts passes per document.
+The filter ``execute`` sees every response of the task at once and runs them in the sandbox in one batch.
+Its output, one JSON object per sample (cut completion, sandbox status, reason, ...), is what
+``--log_samples`` records as ``filtered_resps``: JSON text, because lm-eval writes each filtered response
+with ``str()``. ``process_results`` then only counts passes per document.
 """
 
 from __future__ import annotations
+
+import json
 
 from nearcoder.harness.data_sources import load_hub_or_mirror
 from nearcoder.harness.text_metrics import corpus_bleu
@@ -31,15 +34,20 @@ def doc_to_text(doc: dict) -> str:
     return prompt_text(doc)
 
 
-def execute(resps: list[list[str]], docs: list[dict]) -> list[list[dict]]:
-    """lm-eval custom filter: run every sample of every document; one result dict per sample."""
+def execute(resps: list[list[str]], docs: list[dict]) -> list[list[str]]:
+    """lm-eval custom filter: run every sample of every document; one JSON record per sample."""
     results = execute_samples(list(docs), [list(r) for r in resps])
-    return [[sample.to_dict() for sample in row] for row in results]
+    return [[json.dumps(sample.to_dict(), ensure_ascii=False) for sample in row] for row in results]
+
+
+def sample_records(filtered: list) -> list[dict]:
+    """The per-sample records of one document, from :func:`execute`'s JSON (dicts pass through)."""
+    return [json.loads(item) if isinstance(item, str) else dict(item) for item in filtered]
 
 
 def process_results(doc: dict, results: list) -> dict:
     """pass@k for every k the sample count allows, and the (reference, completion) pairs for BLEU."""
-    samples = results[0]
+    samples = sample_records(results[0])
     n = len(samples)
     c = sum(1 for s in samples if s["status"] == "passed")
     scores: dict = {f"pass@{k}": pass_at_k(n, c, k) for k in PASS_AT_K if k <= n}

@@ -67,3 +67,12 @@ def test_process_results_counts_passes_per_document():
     assert len(scores["bleu"]) == 20
     greedy = utils.process_results(doc, [[{"status": "timeout", "completion": "y"}]])
     assert greedy["pass@1"] == 0.0 and "pass@10" not in greedy
+
+
+def test_process_results_reads_the_filters_json_records():
+    import json
+
+    from nearcoder.tasks.near_humaneval import utils
+
+    records = [json.dumps({"status": s, "completion": "x"}) for s in ["passed", "failed", "timeout", "passed"]]
+    assert utils.process_results({"canonical_solution": "x"}, [records])["pass@1"] == pytest.approx(0.5)
