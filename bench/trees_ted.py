@@ -99,7 +99,8 @@ def main() -> None:
     print("| entries (ref / pred) | TED | zss | APTED | nearcoder (numba) | vs zss | vs APTED |")
     print("|---|---|---|---|---|---|---|")
     for n, na, nb, d, tz, ta, to in rows:
-        print(f"| {na} / {nb} | {d} | {tz:.3f} s | {ta:.3f} s | {to * 1000:.2f} ms | {tz / to:,.0f}x | {ta / to:,.0f}x |")
+        print(f"| {na} / {nb} | {d} | {tz:.3f} s | {ta:.3f} s | {to * 1000:.2f} ms "
+              f"| {tz / to:,.0f}x | {ta / to:,.0f}x |")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ TOPICS = [  # what kind of dApp, for "dependencies and packages for …"
     (r"donat", "a donation dApp"), (r"guest ?book", "a guest book dApp"), (r"oracle", "an oracle project"),
     (r"factory", "a contract factory"), (r"cross[- ]contract", "a cross-contract call project"),
     (r"chain signature|multichain|bitcoin|ethereum", "a chain-abstraction (multichain) project"),
-    (r"crossword", "a crossword game"), (r"coin ?flip", "a coin-flip game"), (r"storage|collection", "a storage and collections example"),
+    (r"crossword", "a crossword game"), (r"coin ?flip", "a coin-flip game"),
+    (r"storage|collection", "a storage and collections example"),
     (r"upgrad|migrat", "an upgradable contract project"), (r"stak|delegat", "a staking / delegation dApp"),
     (r"counter", "a counter dApp"), (r"drop", "a token drop project"), (r"intent", "a NEAR Intents project"),
 ]
@@ -128,7 +129,8 @@ def readme_facts(readme: str, tree: Tree) -> dict:
     paragraphs, current = [], []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "|", "-", "*", ">", "1.", "2.", "3.")) or _COMMAND.match(stripped):
+        structural = stripped.startswith(("#", "|", "-", "*", ">", "1.", "2.", "3."))
+        if not stripped or structural or _COMMAND.match(stripped):
             if current:
                 paragraphs.append(" ".join(current))
                 current = []

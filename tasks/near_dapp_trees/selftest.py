@@ -38,7 +38,8 @@ def answers(doc: dict) -> dict[str, str]:
 
 def main(echo: Callable[[str], None] = print) -> int:
     utils = _utils()
-    docs = [d for split in ("clean", "contaminated") for d in read_jsonl(tasks_dir() / "near_dapp_trees" / utils.FILES[split])]
+    folder = tasks_dir() / "near_dapp_trees"
+    docs = [doc for split in ("clean", "contaminated") for doc in read_jsonl(folder / utils.FILES[split])]
     checked = failed = 0
     for doc in docs:
         for name, text in answers(doc).items():

@@ -180,3 +180,9 @@ def test_the_shared_seed_trees_parse_back_to_their_paths(shared_data):
             # every non-blank line is one entry (the seed format never repeats a name in a folder)
             assert len(tree) <= len(lines)
     assert parsed_any > 40
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No"))))
+def test_text_without_letters_or_digits_gives_an_empty_tree(text):
+    assert parse_tree(text) == Tree()

@@ -149,5 +149,6 @@ def test_lm_eval_cli_runs_the_task_end_to_end(tiny_model, tmp_path):
     metrics = results["results"]["near_dapp_trees"]
     for name in ("structure", "structure_difflib", "comment_quality", "comment_coverage", "tree_parsed"):
         assert 0.0 <= metrics[f"{name},none"] <= 1.0
-    samples = [json.loads(line) for line in next(out.rglob("samples_near_dapp_trees_*.jsonl")).read_text().splitlines()]
+    sample_file = next(out.rglob("samples_near_dapp_trees_*.jsonl"))
+    samples = [json.loads(line) for line in sample_file.read_text().splitlines()]
     assert len(samples) == 2 and all(re.match(r"^[\w.-]+", s["doc"]["id"]) for s in samples)
