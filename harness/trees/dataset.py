@@ -4,8 +4,8 @@ Input: ``<data>/near-examples/<repo>/{files.txt, meta.json, readmes/}`` (``NEARC
 ``<data>/near-dapps/seed-scraped-repos.txt``. One pair per README: the repository root's README describes
 the whole repository; a README in a sub-folder (``contract-rs/README.md``) describes that sub-project, whose
 tree is the sub-folder's content. A pair is kept when its cleaned tree has at least ``MIN_ENTRIES`` entries
-and its README has at least ``MIN_README_WORDS`` words of prose and mentions NEAR or the tree has contract
-sources. ``contaminated`` marks pairs whose repository (``near-examples_<repo>``) the seed trained on.
+and its README has at least ``MIN_README_WORDS`` words of prose, mentions NEAR or the tree has contract
+sources, and says what the project is (a sub-project may borrow that from the repository's root README). ``contaminated`` marks pairs whose repository (``near-examples_<repo>``) the seed trained on.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from nearcoder.harness.trees.clean import DEFAULT_RULES, CleaningRules, clean
 from nearcoder.harness.trees.model import Tree, tree_from_paths
 from nearcoder.harness.trees.prompts import (
-    endpoint_configured, leaked_names, prompt_from_endpoint, prompt_from_readme,
+    describes_project, endpoint_configured, leaked_names, prompt_from_endpoint, prompt_from_readme,
 )
 from nearcoder.harness.trees.render import render
 
@@ -86,23 +86,28 @@ def build_pairs(data_dir: Path, rules: CleaningRules = DEFAULT_RULES, use_endpoi
                  if line.strip()]
         licences = sorted(f for f in files if "/" not in f and f.upper().startswith(("LICENSE", "LICENCE", "COPYING")))
         owner_repo = meta["repository"].replace("/", "_").lower()
-        for subdir, readme_path in _readmes(repo_dir):
+        readmes = list(_readmes(repo_dir))
+        root_readme = next((p.read_text(encoding="utf-8", errors="replace") for s, p in readmes if not s), None)
+        for subdir, readme_path in readmes:
             readme = readme_path.read_text(encoding="utf-8", errors="replace")
+            parent = root_readme if subdir else None
             tree = clean(tree_from_paths(subtree_paths(files, subdir), unwrap=False), rules)
             has_contract = any(p.endswith((".rs", ".ts", ".js", ".py")) for p in tree.file_paths())
             if len(tree) < MIN_ENTRIES or _prose_words(readme) < MIN_README_WORDS:
                 continue
             if "near" not in readme.lower() and not has_contract:
                 continue
+            if not describes_project(readme, tree) and not (parent and describes_project(parent, tree)):
+                continue  # nothing to build a prompt from
             pair_id = f"{repo_dir.name}/{subdir}" if subdir else repo_dir.name
             source = "rules-v1"
             if use_endpoint:
                 prompt = prompt_from_endpoint(meta["repository"], readme, render(tree, "ascii"))
                 source = "endpoint"
                 if leaked_names(prompt, tree):  # never ship a prompt that names the answer
-                    prompt, source = prompt_from_readme(readme, tree), "rules-v1"
+                    prompt, source = prompt_from_readme(readme, tree, parent), "rules-v1"
             else:
-                prompt = prompt_from_readme(readme, tree)
+                prompt = prompt_from_readme(readme, tree, parent)
             pairs.append(Pair(
                 id=pair_id, repo=meta["repository"], subdir=subdir, commit=meta["commit"], prompt=prompt,
                 prompt_source=source, tree=render(tree, "ascii"), paths=canonical_paths(tree), n_entries=len(tree),

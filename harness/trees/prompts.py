@@ -67,6 +67,15 @@ TOPICS = [  # what kind of dApp, for "dependencies and packages for …"
     (r"upgrad|migrat", "an upgradable contract project"), (r"stak|delegat", "a staking / delegation dApp"),
     (r"counter", "a counter dApp"), (r"drop", "a token drop project"), (r"intent", "a NEAR Intents project"),
 ]
+# Headings that name a README section, not the project.
+_SECTION_TITLE = re.compile(
+    r"^(getting started|overview|quick ?(install|start)|install(ation)?|description|limitations|introduction|about|"
+    r"setup|website|readme|warning.*|wip|usage|requirements|prerequisites|table of contents|todo|how to .*)$", re.I)
+# Sentences that instruct the reader instead of describing the project.
+_INSTRUCTION = re.compile(
+    r"^(first|then|next|finally|you can|you will|to |install|run |open |note|if |before|after|make sure|please|"
+    r"see |check|clone|go to|for non|this command|the page auto-updates|originally based|todo|the easiest way|"
+    r"most changes are reflected|in this example we will be using)", re.I)
 _COMMAND = re.compile(r"^(npm|npx|yarn|pnpm|cargo|near|git|cd|rustup|bun|uv|pip|python|node|export|curl)\b", re.I)
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 
@@ -112,7 +121,8 @@ def _safe(phrase: str, names: set[str]) -> bool:
 
 
 def _sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", paragraph) if s.strip()]
+    sentences = (s.strip().lstrip(" .,;:-").strip() for s in re.split(r"(?<=[.!?])\s+", paragraph))
+    return [s for s in sentences if s]
 
 
 def readme_facts(readme: str, tree: Tree) -> dict:
@@ -125,6 +135,8 @@ def readme_facts(readme: str, tree: Tree) -> dict:
             title = _clean_line(_strip_markdown(line.lstrip("# "))).replace(LINKED, "").replace(GAP, "").strip()
             if title:
                 break
+    if _SECTION_TITLE.match(title) or (" " not in title and re.search(r"[-_]", title)):
+        title = ""  # a section heading or a folder-like identifier says nothing about the project
     text = _strip_markdown(readme)
     paragraphs, current = [], []
     for line in text.splitlines():
@@ -143,9 +155,11 @@ def readme_facts(readme: str, tree: Tree) -> dict:
         for sentence in _sentences(paragraph):
             words = sentence.split()
             if (5 <= len(words) <= 45 and _safe(sentence, names) and "http" not in sentence.lower()
-                    and GAP not in sentence and not sentence.endswith(":")):
-                sentence = sentence.replace(LINKED, "")
-                purpose.append(sentence if sentence[-1] in ".!?" else sentence + ".")
+                    and GAP not in sentence and not sentence.endswith(":") and not _INSTRUCTION.match(sentence)
+                    and "===" not in sentence):
+                sentence = re.sub(r"\s+", " ", sentence.replace(LINKED, " ")).strip().lstrip(".,;:- ")
+                if len(sentence.split()) >= 5:
+                    purpose.append(sentence if sentence[-1] in ".!?" else sentence + ".")
             if len(purpose) == 2:
                 break
         if len(purpose) == 2:
@@ -176,12 +190,31 @@ def readme_facts(readme: str, tree: Tree) -> dict:
             "topic": topic, "features": features}
 
 
-def prompt_from_readme(readme: str, tree: Tree) -> str:
-    """The deterministic prompt for one (README, tree) pair."""
+def describes_project(readme: str, tree: Tree) -> bool:
+    """Whether the README says what the project is (a purpose sentence or a feature), so a prompt can be built."""
     facts = readme_facts(readme, tree)
-    title = facts["title"] or "a NEAR Protocol dApp"
+    return bool(facts["purpose"] or facts["features"])
+
+
+def prompt_from_readme(readme: str, tree: Tree, parent_readme: str | None = None) -> str:
+    """The deterministic prompt for one (README, tree) pair.
+
+    ``parent_readme`` (the repository root's README, for a sub-project) supplies the purpose when the
+    sub-project's own README has none, as in a framework's boilerplate README for a frontend.
+    """
+    facts = readme_facts(readme, tree)
+    if not facts["purpose"] and parent_readme:
+        parent = readme_facts(parent_readme, tree)
+        if parent["purpose"]:
+            facts["purpose"] = parent["purpose"]
+            facts["title"] = facts["title"] or (f"part of {parent['title']}" if parent["title"] else "")
+            facts["topic"] = facts["topic"] or parent["topic"]
+    title = facts["title"]
     purpose = " ".join(facts["purpose"])
-    first = f'The project is "{title}".' if facts["title"] else "The project is a NEAR Protocol dApp."
+    if title.startswith("part of "):
+        first = f'The project is one part of "{title[8:]}".'
+    else:
+        first = f'The project is "{title}".' if title else "The project is a NEAR Protocol dApp."
     items = [f"{first} {purpose}".strip()]
     items.append("Use the files typically required for a NEAR Protocol DApp that builds, tests and deploys.")
     topic = facts["topic"] or "this kind of project"
