@@ -46,7 +46,8 @@ RUST_LIMITS = Limits(wall_seconds=240, cpu_seconds=240, memory_mb=6144, processe
                      output_bytes=2 * 1024 * 1024, disk_mb=512, open_files=1024)
 JS_LIMITS = Limits(wall_seconds=120, cpu_seconds=120, memory_mb=4096, processes=64,
                    output_bytes=512 * 1024, disk_mb=64, open_files=512)
-TEST_TIMEOUT_S = 60  # the hidden tests of one sample, all together
+TEST_TIMEOUT_S = 30  # the hidden tests of one sample, all together, two threads
+PER_TEST_TIMEOUT_S = 10  # after a hang: each unfinished test again, alone
 DIAGNOSTIC_CAP = 200_000  # bytes of compiler output kept per stage
 
 
@@ -193,7 +194,7 @@ def with_hidden_tests(lib_rs: str, tests_rs: str) -> str:
     return f"{lib_rs.rstrip()}\n\n#[cfg(test)]\nmod {HIDDEN_TESTS_MODULE} {{\n    use super::*;\n{body}\n}}\n"
 
 
-def _driver_script(recipe: RustRecipe, test_timeout: int) -> str:
+def _driver_script(recipe: RustRecipe, test_timeout: int, per_test_timeout: int) -> str:
     common = " ".join(shlex.quote(a) for a in ("--crate-name", "near_contract", *recipe.args, "src/lib.rs"))
     env = ("CARGO_PKG_NAME=near_contract CARGO_CRATE_NAME=near_contract CARGO_PKG_VERSION=0.1.0 "
            "CARGO_PKG_VERSION_MAJOR=0 CARGO_PKG_VERSION_MINOR=1 CARGO_PKG_VERSION_PATCH=0 "
@@ -211,16 +212,29 @@ stage build $R/rustc $COMMON --crate-type rlib --emit=metadata --out-dir out/lib
 stage clippy $R/clippy-driver $COMMON --crate-type rlib --emit=metadata --out-dir out/clippy --error-format=json
 stage test_build $R/rustc $COMMON --test --color never -o out/tests || exit 0
 stage test_run timeout -k 5 {test_timeout} ./out/tests {HIDDEN_TESTS_MODULE}:: --test-threads 2
+rc=$?
+[ $rc -eq 124 ] || [ $rc -eq 137 ] || exit 0
+# A hang blocked the run: every test that did not finish runs again alone, each under its own timeout.
+echo "{MARK} begin test_isolated"
+for t in $(./out/tests --list 2>/dev/null | sed -n 's/: test$//p' | grep '^{HIDDEN_TESTS_MODULE}::'); do
+  grep -q "^test $t .*[.][.][.] " test_run.log && continue
+  timeout -k 2 {per_test_timeout} ./out/tests --exact "$t" --test-threads 1 > one.log 2>&1; st=$?
+  grep "^test $t " one.log
+  if [ $st -eq 124 ] || [ $st -eq 137 ]; then echo "test $t ... TIMEOUT"; fi
+done
+echo
+echo "{MARK} end test_isolated rc=0"
 exit 0
 """
 
 
-def rust_program(lib_rs: str, tests_rs: str, recipe: RustRecipe, *, test_timeout: int = TEST_TIMEOUT_S) -> Program:
+def rust_program(lib_rs: str, tests_rs: str, recipe: RustRecipe, *, test_timeout: int = TEST_TIMEOUT_S,
+                 per_test_timeout: int = PER_TEST_TIMEOUT_S) -> Program:
     """One sandboxed build of a generated contract: only ``src/lib.rs`` (+ hidden tests) comes from the sample."""
     files = {
         "src/lib.rs": with_hidden_tests(lib_rs, tests_rs).encode(),
         "model.rs": lib_rs.encode(),  # what rustfmt judges: the model's code alone
-        "build.sh": _driver_script(recipe, test_timeout).encode(),
+        "build.sh": _driver_script(recipe, test_timeout, per_test_timeout).encode(),
     }
     return Program(files=files, command=("/bin/sh", "build.sh"), limits=RUST_LIMITS, ro_binds=recipe.binds())
 
@@ -232,7 +246,7 @@ class ContractReport:
     check_level: str  # "unit-tests" (Rust: compiled + hidden unit tests run) or "typecheck" (JS offline)
     build: bool = False  # the library compiled
     reason: str = ""  # one line: why it stopped, or "ok"
-    tests: dict[str, str] = field(default_factory=dict)  # hidden test -> passed / failed / ignored / not_run
+    tests: dict[str, str] = field(default_factory=dict)  # hidden test -> passed/failed/ignored/timeout/not_run
     warnings: int = 0  # compiler + clippy warnings on the model's code
     clippy_warnings: int = 0
     errors: int = 0
@@ -258,7 +272,8 @@ class ContractReport:
 
 
 _STAGE_RE = re.compile(rf"^{MARK} begin (\w+)\n(.*?)\n{MARK} end \1 rc=(-?\d+)$", re.M | re.S)
-_TEST_RE = re.compile(rf"^test {HIDDEN_TESTS_MODULE}::(\w+)(?: - should panic)? \.\.\. (ok|FAILED|ignored)", re.M)
+_TEST_RE = re.compile(rf"^test {HIDDEN_TESTS_MODULE}::(\w+)(?: - should panic)? \.\.\. (ok|FAILED|ignored|TIMEOUT)", re.M)
+_VERDICT = {"ok": "passed", "FAILED": "failed", "ignored": "ignored", "TIMEOUT": "timeout"}
 
 
 def split_stages(stdout: str) -> dict[str, tuple[int, str]]:
@@ -329,11 +344,13 @@ def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> C
         report.reason = "tests_do_not_compile: " + _first_error(stages["test_build"][1])
     if "test_run" in stages:
         rc, text = stages["test_run"]
-        for name, verdict in _TEST_RE.findall(text):
-            if name in report.tests:
-                report.tests[name] = {"ok": "passed", "FAILED": "failed", "ignored": "ignored"}[verdict]
+        for stage in ("test_run", "test_isolated"):
+            for name, verdict in _TEST_RE.findall(stages.get(stage, (0, ""))[1]):
+                if name in report.tests:
+                    report.tests[name] = _VERDICT[verdict]
         if rc in (124, 137):
-            report.reason = f"tests_timeout: the hidden tests ran past {TEST_TIMEOUT_S}s and were killed"
+            hung = [n for n, v in report.tests.items() if v in ("timeout", "not_run")]
+            report.reason = f"tests_timeout: {', '.join(hung) or 'the test run'} did not finish in time and was killed"
         elif rc != 0 and not any(v == "failed" for v in report.tests.values()):
             report.reason = "test_binary_crashed: " + _first_error(text)
         elif not report.reason:

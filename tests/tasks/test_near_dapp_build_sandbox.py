@@ -1,0 +1,145 @@
+"""near_dapp_build through the real sandbox: references pass; bad, hanging and hostile contracts are scored and
+contained. Needs the prepared near-sdk caches (`nearcoder selftest dapp-build --prepare`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcoder.sandboxes import near_contracts as nc
+from nearcoder.tasks.near_dapp_build.scoring import score_samples
+from nearcoder.tasks.near_dapp_build.selftest import problems_with, reference_reply
+from nearcoder.tasks.near_dapp_build.specs import load_specs
+
+pytestmark = pytest.mark.sandbox
+
+
+@pytest.fixture(scope="module")
+def backend():
+    from nearcoder.sandboxes.factory import backend_class
+
+    ok, why = backend_class().available()
+    if not ok:
+        pytest.skip(f"sandbox backend unavailable: {why}")
+    return backend_class()()
+
+
+@pytest.fixture(scope="module")
+def recipe():
+    try:
+        return nc.load_rust_recipe()
+    except nc.CacheNotPrepared as exc:
+        pytest.skip(str(exc))
+
+
+def spec(spec_id: str, language: str = "rust"):
+    return next(s for s in load_specs(language) if s.id == spec_id)
+
+
+COUNTER = spec("counter")
+HOSTILE_TEST = """
+#[test]
+fn escape() {
+    let secret = std::fs::read_to_string("/root/.bash_history").is_ok() || std::fs::read_dir("/root").is_ok();
+    let wrote = std::fs::write("/usr/pwned", "x").is_ok() || std::fs::write("/opt/nearcoder/near-sdk-target/x", "x").is_ok();
+    let net = std::net::TcpStream::connect("127.0.0.1:22").is_ok() || std::net::TcpStream::connect("1.1.1.1:443").is_ok();
+    assert!(!secret && !wrote && !net, "escaped: secret={secret} wrote={wrote} net={net}");
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def batch(backend, recipe):
+    """One parallel batch of good and bad replies, scored like an lm-eval run scores them."""
+    off_by_one = COUNTER.reference.replace("checked_add(1)", "checked_add(2)")
+    hostile = COUNTER.reference.replace(
+        "pub fn get_num(&self) -> i64 {",
+        "pub fn get_num(&self) -> i64 {\n        let _ = std::process::Command::new(\"/bin/sh\").arg(\"-c\").arg(\"touch /tmp/x\").status();",
+    )
+    warned = COUNTER.reference.replace("pub fn get_num(&self) -> i64 {\n        self.value",
+                                       "pub fn get_num(&self) -> i64 {\n        let unused = 1;\n        return self.value")
+    replies = {
+        "reference": (COUNTER, reference_reply(COUNTER.reference)),
+        "snake": (spec("snake_game"), reference_reply(spec("snake_game").reference)),
+        "off_by_one": (COUNTER, reference_reply(off_by_one)),
+        "compile_error": (COUNTER, "pub struct Counter { value: i64 }\nimpl Counter { pub fn get_num(&self) -> i64 { self.nope } }\n```"),
+        "include_secret": (COUNTER, 'const S: &str = include_str!("/root/.cargo/credentials.toml");\n' + COUNTER.reference),
+        "hostile": (COUNTER, reference_reply(hostile)),
+        "warnings": (COUNTER, reference_reply(warned)),
+        "cargo_project": (COUNTER, "[package]\nname = \"x\"\n[dependencies]\n```\n```rust\nfn main() {}\n```"),
+        "no_code": (COUNTER, ""),
+        "js_reference": (spec("counter", "js"), reference_reply(spec("counter", "js").reference)),
+        "js_missing_method": (spec("counter", "js"), reference_reply(spec("counter", "js").reference.replace("get_num", "getNum"))),
+    }
+    results = score_samples(list(replies.values()), backend=backend, workers=2)
+    return dict(zip(replies, results))
+
+
+def test_reference_contracts_pass_everything(batch):
+    for name in ("reference", "snake"):
+        assert problems_with(batch[name]) == [], batch[name]["log"][-2000:]
+        assert batch[name]["check_level"] == "unit-tests"
+
+
+def test_wrong_behaviour_scores_partial_functionality(batch):
+    r = batch["off_by_one"]
+    assert r["build"] and r["interface"] == 1.0
+    assert r["tests"]["increment_and_decrement_return_new_value"] == "failed"
+    assert r["tests"]["starts_at_initial_value"] == "passed"
+    assert 0 < r["functionality"] < 1
+    assert r["reason"].startswith("tests_failed")
+
+
+def test_compile_error_is_scored_with_the_compiler_message(batch):
+    r = batch["compile_error"]
+    assert not r["build"] and r["functionality"] == 0
+    assert r["reason"].startswith("compile_error:") and "nope" in r["log"]
+    assert set(r["tests"].values()) == {"not_run"}
+
+
+def test_reading_host_files_at_compile_time_is_contained(batch):
+    r = batch["include_secret"]
+    assert not r["build"] and "include_absolute_path" in r["flags"]
+    assert r["reason"].startswith("compile_error:")
+    assert "couldn't read" in r["log"] or "No such file" in r["log"]
+
+
+def test_process_spawn_in_contract_stays_inside_the_sandbox(batch):
+    r = batch["hostile"]
+    assert "process" in r["flags"]
+    assert r["build"] and r["functionality"] == 1.0  # the spawn is harmless inside the sandbox's own /tmp
+
+
+def test_warnings_are_counted_for_quality(batch):
+    r = batch["warnings"]
+    assert r["build"] and r["warnings"] >= 2 and r["clippy_warnings"] >= 1
+    assert r["warnings_per_100_lines"] > 0
+    assert batch["reference"]["warnings"] == 0 and batch["reference"]["rustfmt_clean"]
+
+
+def test_rejected_replies_are_not_built(batch):
+    assert batch["cargo_project"]["reason"].startswith("several_code_blocks") or \
+        batch["cargo_project"]["reason"].startswith("cargo_project")
+    assert batch["no_code"]["reason"].startswith("no_code_block")
+    for name in ("cargo_project", "no_code"):
+        assert not batch[name]["build"] and batch[name]["stage_rc"] == {}
+
+
+def test_js_is_typecheck_level_and_never_a_build(batch):
+    ok, bad = batch["js_reference"], batch["js_missing_method"]
+    assert ok["check_level"] == "typecheck" and not ok["build"]
+    assert ok["tests"] == {"typecheck": "passed"} and ok["interface"] == 1.0
+    assert bad["tests"] == {"typecheck": "failed"} and not bad["build"]
+    assert bad["reason"].startswith("interface_mismatch") or bad["reason"].startswith("type_error")
+    assert bad["interface_details"]["get_num"] == "missing"
+
+
+def test_hanging_and_hostile_tests_are_killed_and_contained(backend, recipe):
+    hang = COUNTER.reference.replace("pub fn get_num(&self) -> i64 {", "pub fn get_num(&self) -> i64 {\n        loop {}")
+    program = nc.rust_program(hang, COUNTER.tests + HOSTILE_TEST, recipe, test_timeout=5, per_test_timeout=3)
+    outcome = backend.run(program)
+    report = nc.parse_rust_report(outcome, hang, COUNTER.test_names + ["escape"])
+    assert report.build
+    assert report.reason.startswith("tests_timeout"), report.log[-1500:]
+    assert report.tests["escape"] == "passed", report.log[-1500:]
+    assert report.tests["starts_at_initial_value"] == "timeout"  # calls get_num: never finished
+    assert report.tests["stranger_cannot_reset"] == "passed"  # the others still ran

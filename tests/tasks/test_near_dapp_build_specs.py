@@ -1,0 +1,200 @@
+"""near_dapp_build without a sandbox: specs, prompts, reply extraction, interface check, report parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcoder.sandboxes import near_contracts as nc
+from nearcoder.sandboxes.api import Outcome, Status
+from nearcoder.tasks.near_dapp_build.extract import extract_source
+from nearcoder.tasks.near_dapp_build.interface import check_interface
+from nearcoder.tasks.near_dapp_build.specs import load_specs, render_prompt
+
+REQUIRED = {"event_calendar", "snake_game", "counter", "guest_book", "donation", "coin_flip", "kv_store",
+            "fungible_token", "nft_mint", "voting_dao", "auction", "cross_contract"}
+
+
+def spec(spec_id: str, language: str = "rust"):
+    return next(s for s in load_specs(language) if s.id == spec_id)
+
+
+def test_rust_specs_cover_the_required_contracts():
+    specs = load_specs("rust")
+    assert len(specs) >= 12
+    assert REQUIRED <= {s.id for s in specs}
+    assert {s.id for s in specs if s.seed} == {"event_calendar", "snake_game"}
+    kinds = {m.kind for s in specs for m in s.methods}
+    assert kinds == {"init", "view", "call", "payable", "private"}
+    for s in specs:
+        assert len(s.test_names) >= 4, s.id
+        assert len(set(s.test_names)) == len(s.test_names), s.id
+
+
+def test_js_specs_are_typecheck_only():
+    specs = load_specs("js")
+    assert {s.id for s in specs} >= {"counter", "guest_book", "donation"}
+    assert all(s.test_names == ["typecheck"] for s in specs)
+
+
+@pytest.mark.parametrize("language", ["rust", "js"])
+def test_prompt_fixes_the_interface_and_opens_the_code_block(language):
+    for s in load_specs(language):
+        prompt = render_prompt(s)
+        assert s.contract in prompt
+        for m in s.methods:
+            assert m.signature in prompt
+        assert prompt.endswith("```rust\n" if language == "rust" else "```typescript\n")
+        assert s.reference.strip()[:80] not in prompt  # the reference never leaks into the prompt
+
+
+@pytest.mark.parametrize("language", ["rust", "js"])
+def test_every_reference_matches_its_interface(language):
+    for s in load_specs(language):
+        score, details = check_interface(s.reference, s)
+        assert score == 1.0, (s.id, details)
+        assert details["(contract)"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("edit", "method", "expected"),
+    [
+        (("pub fn get_num(&self)", "pub fn get_number(&self)"), "get_num", "missing"),
+        (("pub fn get_num(&self)", "fn get_num(&self)"), "get_num", "not pub"),
+        (("pub fn get_num(&self) -> i64", "pub fn get_num(&self) -> u64"), "get_num", "returns u64 != i64"),
+        (("pub fn increment(&mut self)", "pub fn increment(&self)"), "increment", "receiver &self != &mut self"),
+        (("#[init]\n", ""), "new", "annotations none != #[init]"),
+        (("pub fn new(start: i64)", "pub fn new(begin: i64)"), "new", "arguments (begin: i64) != (start: i64)"),
+    ],
+)
+def test_interface_mismatches_are_named(edit, method, expected):
+    s = spec("counter")
+    code = s.reference.replace(*edit)
+    assert code != s.reference
+    score, details = check_interface(code, s)
+    assert score == pytest.approx((len(s.methods) - 1) / len(s.methods))
+    assert expected in details[method]
+
+
+def test_interface_needs_a_near_impl_block_and_accepts_full_paths():
+    s = spec("donation")
+    score, details = check_interface(s.reference.replace("#[near]\nimpl", "impl"), s)
+    assert score == 0.0 and details["(contract)"].startswith("no #[near] impl")
+    qualified = s.reference.replace("-> U128", "-> near_sdk::json_types::U128")
+    assert check_interface(qualified, s)[0] == 1.0
+
+
+def test_interface_checks_payable_private_and_callback_result():
+    s = spec("cross_contract")
+    no_private = s.reference.replace("#[private]\n    pub fn query_greeting_callback", "pub fn query_greeting_callback")
+    _, details = check_interface(no_private, s)
+    assert "annotations none != #[private]" in details["query_greeting_callback"]
+    no_attr = s.reference.replace("#[callback_result] call_result: Result<String", "call_result: Result<String")
+    assert "argument attributes" in check_interface(no_attr, s)[1]["query_greeting_callback"]
+    d = spec("donation")
+    assert "#[payable]" in check_interface(d.reference.replace("#[payable]\n", ""), d)[1]["donate"]
+
+
+def test_js_interface_checks_decorators():
+    s = spec("guest_book", "js")
+    code = s.reference.replace("@call({ payableFunction: true })", "@call({})")
+    _, details = check_interface(code, s)
+    assert details["add_message"] == "decorator for call != payable"
+    assert check_interface(s.reference.replace("export class GuestBook", "class GuestBook"), s)[1]["(contract)"] != "ok"
+
+
+# ------------------------------------------------------------------------------------------ extraction
+def test_prefilled_code_is_taken_as_is():
+    got = extract_source("use near_sdk::near;\npub struct A;\n```\nSome prose after.", "rust")
+    assert got.reason == "ok" and got.code == "use near_sdk::near;\npub struct A;\n"
+
+
+def test_reopened_fence_is_accepted():
+    got = extract_source("```rust\nfn a() {}\n```\n", "rust")
+    assert got.reason == "ok" and got.code == "fn a() {}\n"
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ("", "no_code_block"),
+        ("   \n\n", "no_code_block"),
+        ("I cannot help with that.", "no_code_block"),
+        ("fn a() {}\n```\nand tests:\n```rust\nfn b() {}\n```", "several_code_blocks"),
+        ("[package]\nname = \"x\"\n\n[dependencies]\nnear-sdk = \"5\"\n", "cargo_project"),
+        ("// src/lib.rs\nfn a() {}\n// build.rs\nfn main() {}\n", "cargo_project"),
+    ],
+)
+def test_bad_replies_are_rejected_with_a_reason(reply, reason):
+    got = extract_source(reply, "rust")
+    assert got.code is None and got.reason.startswith(reason + ":")
+
+
+def test_suspicious_code_is_flagged_not_rejected():
+    got = extract_source('fn a() { std::process::Command::new("sh"); include_str!("/etc/passwd"); }', "rust")
+    assert got.code is not None
+    assert {"process", "include_absolute_path"} <= set(got.flags)
+
+
+# ------------------------------------------------------------------------------------------ runner pieces
+def test_recipe_is_captured_from_cargo_output(tmp_path):
+    target = tmp_path / "t" / "debug"
+    log = (
+        "   Compiling near_contract v0.1.0\n"
+        f"     Running `/x/rustc --crate-name near_contract --edition=2021 src/lib.rs --error-format=json "
+        f"--json=diagnostic-rendered-ansi --emit=dep-info,link -C embed-bitcode=no --test --check-cfg 'cfg(docsrs,test)' "
+        f"-C metadata=abc -C extra-filename=-abc --out-dir {target}/deps -C incremental={target}/incremental "
+        f"-L dependency={target}/deps --extern near_sdk={target}/deps/libnear_sdk-1.rlib -L native={target}/build/z/out`\n"
+    )
+    recipe = nc.recipe_from_cargo_log(log, target, "k", "rustc 1")
+    assert recipe.args == (
+        "--edition=2021", "-C", "embed-bitcode=no",
+        "-L", f"dependency={nc.SANDBOX_NEAR_TARGET}/deps",
+        "--extern", f"near_sdk={nc.SANDBOX_NEAR_TARGET}/deps/libnear_sdk-1.rlib",
+        "-L", f"native={nc.SANDBOX_NEAR_TARGET}/build/z/out",
+    )
+    with pytest.raises(RuntimeError):
+        nc.recipe_from_cargo_log("nothing here", target, "k", "rustc 1")
+
+
+def test_hidden_tests_are_appended_as_one_cfg_test_module():
+    out = nc.with_hidden_tests("pub fn a() {}\n", "#[test]\nfn t() {}\n")
+    assert "#[cfg(test)]\nmod nearcoder_hidden_tests {\n    use super::*;\n    #[test]\n    fn t() {}\n}" in out
+
+
+def _outcome(stdout: str, status=Status.PASSED) -> Outcome:
+    return Outcome(status, 0, stdout, "", 1.0, "exited 0")
+
+
+def _stage(name: str, rc: int, text: str) -> str:
+    return f"{nc.MARK} begin {name}\n{text}\n\n{nc.MARK} end {name} rc={rc}\n"
+
+
+def test_report_counts_tests_warnings_and_timeouts():
+    warning = ('{"$message_type":"diagnostic","level":"warning","code":{"code":"clippy::needless_return"},'
+               '"spans":[{}],"rendered":"warning: needless return"}')
+    unused = '{"$message_type":"diagnostic","level":"warning","code":{"code":"unused_variables"},"spans":[{}]}'
+    stdout = (
+        _stage("rustfmt", 0, "")
+        + _stage("build", 0, "")
+        + _stage("clippy", 0, warning + "\n" + unused)
+        + _stage("test_build", 0, "")
+        + _stage("test_run", 124, "test nearcoder_hidden_tests::a ... ok\n"
+                 "test nearcoder_hidden_tests::b - should panic ... FAILED\n")
+    )
+    report = nc.parse_rust_report(_outcome(stdout), "fn x() {}\n\nfn y() {}\n", ["a", "b", "c"])
+    assert report.build and report.rustfmt_clean
+    assert report.tests == {"a": "passed", "b": "failed", "c": "not_run"}
+    assert report.functionality == pytest.approx(1 / 3)
+    assert (report.warnings, report.clippy_warnings, report.lines) == (2, 1, 2)
+    assert report.warnings_per_100_lines == 100.0
+    assert report.reason.startswith("tests_timeout")
+
+
+def test_report_of_a_compile_error_and_of_a_killed_sandbox():
+    err = '{"$message_type":"diagnostic","level":"error","code":null,"spans":[{}],"rendered":"error[E0425]: x"}'
+    report = nc.parse_rust_report(_outcome(_stage("rustfmt", 1, "") + _stage("build", 1, err)), "x", ["a"])
+    assert not report.build and report.errors == 1
+    assert report.reason == "compile_error: error[E0425]: x"
+    assert report.warnings_per_100_lines is None
+    killed = nc.parse_rust_report(Outcome(Status.TIMEOUT, None, "", "", 240.0, "wall-clock limit"), "x", ["a"])
+    assert killed.reason.startswith("sandbox_timeout") and killed.tests == {"a": "not_run"}
