@@ -58,7 +58,8 @@ def build_app(db_url: str) -> gr.Blocks:
         df = table()
         stages = sorted({s for s in df[C.stage.name].fillna("unknown")})
         names = list(df[C.model.name])
-        return gr.update(choices=stages), gr.update(choices=names), gr.update(choices=names), \
+        top = list(df[df[C.source.name] == populate.MEASURED][C.model.name][:3]) or names[:3]
+        return gr.update(choices=stages), gr.update(choices=names), gr.update(choices=names, value=top), \
             gr.update(choices=names)
 
     def open_model(name: str | None):
@@ -157,12 +158,12 @@ def build_app(db_url: str) -> gr.Blocks:
             with gr.Tab("Plots", id="plots"):
                 col = gr.Dropdown(BENCHMARK_COLS + [C.average.name], value="nearQuestions_rouge1",
                                   label="Score column")
-                p_params = gr.Plot(label="Score against parameters")
-                bar_models = gr.Dropdown([], multiselect=True, label="Models to compare")
-                p_bars = gr.Plot(label="Per-task bars")
+                p_params = gr.Plot(label="Score against parameters", elem_id="plot-params")
+                bar_models = gr.Dropdown([], multiselect=True, label="Models to compare", elem_id="bar-models")
+                p_bars = gr.Plot(label="Per-task bars", elem_id="plot-bars")
                 lin_model = gr.Dropdown([], value="NEARCoder-3b", label="Lineage ending at",
                                         allow_custom_value=True)
-                p_lin = gr.Plot(label="Stage by stage")
+                p_lin = gr.Plot(label="Stage by stage", elem_id="plot-lineage")
             with gr.Tab("About", id="about"):
                 gr.Markdown(about.ABOUT_TEXT)
                 gr.Markdown(_about_tables())
@@ -182,7 +183,8 @@ def build_app(db_url: str) -> gr.Blocks:
         lin_model.change(plot_lineage, [lin_model], [p_lin])
         demo.load(render_main, filters, [main, count]).then(
             choices, None, [stages, model, bar_models, lin_model]).then(
-            plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin])
+            plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin]).then(
+            plot_bars, [bar_models], [p_bars])
     return demo
 
 

@@ -140,5 +140,13 @@ def test_load_sort_filter_open_model_and_sample(server):
         assert reason == "wall-clock limit 10s"
         assert page.locator("#prompt textarea").input_value().startswith("Prompt 1")
         page.screenshot(path=str(ARTIFACTS / "leaderboard-model.png"), full_page=True)
+
+        # plots: score vs parameters and the seed's stage-by-stage lineage render as images
+        page.get_by_role("tab", name="Plots").click()
+        page.wait_for_selector("#plot-params img", timeout=20000)
+        page.wait_for_selector("#plot-lineage img", timeout=20000)
+        page.screenshot(path=str(ARTIFACTS / "leaderboard-plots.png"), full_page=True)
+        page.get_by_role("tab", name="About").click()
+        _wait_text(page, "body", "key_fact_recall")
         assert dialogs == []
         browser.close()
