@@ -146,8 +146,10 @@ def item_errors(item: dict, docs_root: Path | None) -> list[str]:
         errors.append("key_facts must be 2-5 non-empty strings")
     else:
         for fact in facts:
-            if not f" {normalise(fact)} " in f" {normalise(answer)} ":
+            if f" {normalise(fact)} " not in f" {normalise(answer)} ":
                 errors.append(f"key fact {fact!r} is not stated in the item's own answer")
+            if f" {normalise(fact)} " in f" {normalise(item['question'])} ":
+                errors.append(f"key fact {fact!r} is given away by the question")
     if item["category"] not in CATEGORIES:
         errors.append(f"category {item['category']!r} not in {CATEGORIES}")
     if item["difficulty"] not in DIFFICULTIES:

@@ -85,6 +85,8 @@ def test_checks_catch_bad_items(docs_root):
     assert any("category" in e for e in checks.item_errors({**good, "category": "misc"}, None))
     assert any("key fact" in e for e in checks.item_errors({**good, "answer": "About half a day."}, None))
     assert any("key_facts" in e for e in checks.item_errors({**good, "key_facts": ["12 hours"]}, None))
+    leaky = {**good, "question": "Is a NEAR epoch 43,200 blocks long?"}
+    assert any("given away by the question" in e for e in checks.item_errors(leaky, None))
     assert any("missing" in e for e in checks.item_errors({k: v for k, v in good.items() if k != "answer"}, None))
     twin = {**good, "id": "nq-9998", "question": "How long is a NEAR epoch ?"}
     assert checks.near_duplicates([good, twin]) == [("nq-9999", "nq-9998")]

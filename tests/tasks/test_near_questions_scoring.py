@@ -139,3 +139,22 @@ def test_task_yamls_load_and_build_prompts(task_dict):
         assert f"Question: {example['question']}\nAnswer: {example['answer']}\n\n" in shots
     assert dev[3]["question"] not in shots
     assert shots.endswith(f"Question: {docs[0]['question']}\nAnswer:")
+
+
+def _corpus_scores(docs: list[dict], predict) -> dict[str, float]:
+    return _aggregate([utils.process_results(d, [predict(d)]) for d in docs])
+
+
+def test_trivial_answers_score_low_on_the_shipped_set():
+    from nearcoder.tasks.near_questions.dataset_checks import load_split
+
+    test = load_split("test")
+    echo = _corpus_scores(test, lambda d: d["question"])
+    assert echo["key_fact_recall"] == 0.0  # no key fact is given away by its question
+    by_category: dict[str, list[dict]] = {}
+    for d in test:
+        by_category.setdefault(d["category"], []).append(d)
+    wrong = _corpus_scores(test, lambda d: next(o for o in by_category[d["category"]] if o["id"] != d["id"])["answer"])
+    assert wrong["key_fact_recall"] < 0.1 and wrong["bleu"] < 0.05
+    facts_only = _corpus_scores(test, lambda d: ", ".join(d["key_facts"]))
+    assert facts_only["key_fact_recall"] == 1.0 and facts_only["bleu"] < 0.1
