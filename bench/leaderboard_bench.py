@@ -72,6 +72,15 @@ def main() -> None:
         one_call = time.perf_counter() - t0
         print(f"publish, one call over {len(report.added)} files ({report.samples} samples): {one_call:.2f} s")
 
+        import subprocess
+        import sys
+
+        url_cli = f"sqlite:///{root / 'cli.db'}"
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nearcoder.harness.cli", "publish", str(root / "out"), "--db", url_cli],
+                       check=True, capture_output=True)
+        print(f"`nearcoder publish OUT` as a fresh process (imports included): {time.perf_counter() - t0:.2f} s")
+
         url_many = f"sqlite:///{root / 'many.db'}"
         t0 = time.perf_counter()
         for d in dirs:
