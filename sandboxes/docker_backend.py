@@ -94,13 +94,15 @@ class DockerBackend(SandboxBackend):
             pids_limit=lim.processes,
             cap_drop=["ALL"],
             security_opt=["no-new-privileges"],
-            user=USER,
+            # The idle keeper (docker-init + sleep) is uid 0 with no capabilities, so a program (uid 1000,
+            # every exec) can neither signal it nor stop the container; docker-init reaps orphans.
+            user="0:0",
             volumes=volumes,
             environment={"PATH": SANDBOX_PATH, "HOME": "/work", "LANG": "C.UTF-8"},
             ulimits=[Ulimit(name="nofile", soft=lim.open_files, hard=lim.open_files), Ulimit(name="core", soft=0, hard=0)],
             labels={LABEL: "1"},
             working_dir="/work",
-            init=False,
+            init=True,  # docker-init reaps orphans (sleep as pid 1 would collect zombies)
         )
 
     def _acquire(self, program: Program):

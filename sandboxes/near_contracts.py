@@ -205,7 +205,8 @@ def _driver_script(recipe: RustRecipe, test_timeout: int, per_test_timeout: int)
 export {env}
 R={SANDBOX_RUST_BIN}
 COMMON="{common.replace('"', '')}"
-stage() {{ name=$1; shift; echo "{MARK} begin $name"; "$@" > "$name.log" 2>&1; rc=$?; head -c {cap} "$name.log"; echo; echo "{MARK} end $name rc=$rc"; return $rc; }}
+stage() {{ name=$1; shift; echo "{MARK} begin $name"; t0=$(date +%s.%N); "$@" > "$name.log" 2>&1; rc=$?; t1=$(date +%s.%N)
+  head -c {cap} "$name.log"; echo; echo "{MARK} end $name rc=$rc t=$t0,$t1"; return $rc; }}
 mkdir -p out
 stage rustfmt $R/rustfmt --check --edition 2021 model.rs
 stage build $R/rustc $COMMON --crate-type rlib --emit=metadata --out-dir out/lib --error-format=json || exit 0
@@ -253,6 +254,7 @@ class ContractReport:
     rustfmt_clean: bool = False
     lines: int = 0  # non-blank lines of the model's code
     stage_rc: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     log: str = ""  # the human-readable build/test output (capped)
     duration_s: float = 0.0
 
@@ -271,13 +273,19 @@ class ContractReport:
         return d
 
 
-_STAGE_RE = re.compile(rf"^{MARK} begin (\w+)\n(.*?)\n{MARK} end \1 rc=(-?\d+)$", re.M | re.S)
+_STAGE_RE = re.compile(rf"^{MARK} begin (\w+)\n(.*?)\n{MARK} end \1 rc=(-?\d+)(?: t=([\d.]+),([\d.]+))?$", re.M | re.S)
 _TEST_RE = re.compile(rf"^test {HIDDEN_TESTS_MODULE}::(\w+)(?: - should panic)? \.\.\. (ok|FAILED|ignored|TIMEOUT)", re.M)
 _VERDICT = {"ok": "passed", "FAILED": "failed", "ignored": "ignored", "TIMEOUT": "timeout"}
 
 
 def split_stages(stdout: str) -> dict[str, tuple[int, str]]:
     return {m.group(1): (int(m.group(3)), m.group(2)) for m in _STAGE_RE.finditer(stdout)}
+
+
+def stage_seconds(stdout: str) -> dict[str, float]:
+    """Wall seconds each stage took inside the sandbox."""
+    return {m.group(1): round(float(m.group(5)) - float(m.group(4)), 3)
+            for m in _STAGE_RE.finditer(stdout) if m.group(4)}
 
 
 def _diagnostics(text: str) -> list[dict]:
@@ -320,6 +328,7 @@ def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> C
     report.tests = {name: "not_run" for name in test_names}
     stages = split_stages(outcome.stdout)
     report.stage_rc = {name: rc for name, (rc, _) in stages.items()}
+    report.stage_seconds = stage_seconds(outcome.stdout)
     log_parts = []
     for name, (rc, text) in stages.items():
         shown = _rendered(text) if name in ("build", "clippy") else text
