@@ -1,8 +1,8 @@
 """Builds the tiny demo checkpoint: a StarCoder2-architecture causal LM with a locally trained tokenizer.
 
 No model hub is reachable from CI, so tests and the demo use a model made here: a byte-level BPE tokenizer
-trained with ``tokenizers`` on text the project ships (``harness/demo_corpus/`` plus the package's own task
-data), and a ``Starcoder2ForCausalLM`` with a few layers and hidden size 64, optionally trained for a few
+trained with ``tokenizers`` on text the project ships (``harness/demo_corpus/`` plus the package's own
+Python source; never task data), and a ``Starcoder2ForCausalLM`` with a few layers and hidden size 64, optionally trained for a few
 steps on the same text so its output is code-shaped rather than uniform noise. Both are saved with
 ``save_pretrained`` and load exactly like ``bigcode/starcoder2-3b``.
 """
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nearcoder.harness.manifest import Manifest, write_manifest
-from nearcoder.harness.paths import tasks_dir
 
 EOS = "<|endoftext|>"
 # StarCoder2's special tokens, so FIM formatting and repository-level prompts tokenise the same way.
@@ -22,7 +21,6 @@ CHAT_TEMPLATE = (
     "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}assistant: {% endif %}"
 )
-CORPUS_SUFFIXES = {".txt", ".md", ".jsonl", ".rs", ".js", ".ts"}
 
 
 @dataclass(frozen=True)
@@ -39,19 +37,27 @@ class DemoModelSpec:
 
 
 def corpus_texts(max_bytes: int = 2_000_000) -> list[str]:
-    """The shipped text the tokenizer is trained on, in a stable order."""
-    roots = [Path(__file__).resolve().parent / "demo_corpus", tasks_dir()]
+    """The shipped text the tokenizer and warm-up read, in a stable order.
+
+    ``demo_corpus/`` plus the package's own Python source. Task data (questions, reference trees, reference
+    contracts) is left out on purpose, so the demo model never sees an answer it is scored on.
+    """
+    import nearcoder.harness
+    import nearcoder.leaderboard
+    import nearcoder.sandboxes
+    import nearcoder.trainers
+
+    files = sorted((Path(__file__).resolve().parent / "demo_corpus").glob("*.txt"))
+    for pkg in (nearcoder.harness, nearcoder.sandboxes, nearcoder.trainers, nearcoder.leaderboard):
+        files += sorted(p for p in Path(pkg.__file__).resolve().parent.rglob("*.py") if "__pycache__" not in p.parts)
     texts: list[str] = []
     total = 0
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.suffix not in CORPUS_SUFFIXES or not path.is_file() or "__pycache__" in path.parts:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            texts.append(text)
-            total += len(text)
-            if total >= max_bytes:
-                return texts
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        texts.append(text)
+        total += len(text)
+        if total >= max_bytes:
+            break
     return texts
 
 
