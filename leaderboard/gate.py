@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nearcoder.leaderboard.corpus_metrics import CORPUS_METRICS, as_pair, item_statistics
 from nearcoder.leaderboard.read_results import EvalRun, ResultsError, read_output_dir
 from nearcoder.leaderboard.statistics import (
     DEFAULT_CONFIDENCE,
@@ -20,9 +21,11 @@ from nearcoder.leaderboard.statistics import (
     BootstrapCI,
     is_regression,
     paired_bootstrap_ci,
+    paired_bootstrap_corpus_ci,
 )
 
 PASS, REGRESSION, UNUSABLE = 0, 1, 2
+CORPUS_ITERS = 2_000  # corpus scores are recomputed per resample (about 0.1 ms each)
 _SPEC = re.compile(r"^(?P<task>[^:=\s]+):(?P<metric>[^=\s]+)=(?P<value>[-+0-9.eE]+)$")
 
 
@@ -58,6 +61,7 @@ class Evaluated:
     values: dict[tuple[str, str], float | None] = field(default_factory=dict)
     higher: dict[tuple[str, str], bool] = field(default_factory=dict)
     items: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], dict[int, tuple[str, str]]] = field(default_factory=dict)  # corpus metrics
     limits: set = field(default_factory=set)
 
 
@@ -78,6 +82,10 @@ def load(directory: Path, label: str) -> Evaluated:
             for sample in run.iter_samples():
                 for metric, value in sample.numeric_metrics().items():
                     ev.items.setdefault((sample.task, metric), {})[sample.doc_id] = value
+                for metric in CORPUS_METRICS:
+                    pair = as_pair(sample.metrics.get(metric))
+                    if pair:
+                        ev.pairs.setdefault((sample.task, metric), {})[sample.doc_id] = pair
         except ResultsError as exc:
             raise GateInputError(f"{label}: {exc}") from exc
     return ev
@@ -158,7 +166,16 @@ def compare(
     res = CheckResult("max-drop", task, metric, max_drop, c_val, b_val)
     c_items, b_items = cand.items.get((task, metric), {}), base.items.get((task, metric), {})
     shared = sorted(set(c_items) & set(b_items))
-    if len(shared) >= 2:
+    c_pairs, b_pairs = cand.pairs.get((task, metric), {}), base.pairs.get((task, metric), {})
+    shared_pairs = sorted(set(c_pairs) & set(b_pairs))
+    if len(shared) < 2 and len(shared_pairs) >= 2:  # corpus BLEU/chrF: bootstrap the corpus score
+        c_stats, score = item_statistics(metric, [c_pairs[i] for i in shared_pairs])
+        b_stats, _ = item_statistics(metric, [b_pairs[i] for i in shared_pairs])
+        res.ci = paired_bootstrap_corpus_ci(c_stats, b_stats, score, iters=min(iters, CORPUS_ITERS),
+                                            confidence=confidence, seed=seed)
+        res.passed = not is_regression(res.ci, max_drop, higher)
+        res.note = "corpus score, items resampled"
+    elif len(shared) >= 2:
         res.ci = paired_bootstrap_ci([c_items[i] for i in shared], [b_items[i] for i in shared],
                                      iters=iters, confidence=confidence, seed=seed)
         res.passed = not is_regression(res.ci, max_drop, higher)
@@ -207,7 +224,8 @@ def run_gate(
         if drop_specs:
             targets = [(t.task, t.metric, t.value) for t in drop_specs]
         else:  # default: every shared metric with per-item values may not drop at all
-            shared = sorted(set(cand.items) & set(base.items) & set(cand.values) & set(base.values))
+            per_item = (set(cand.items) & set(base.items)) | (set(cand.pairs) & set(base.pairs))
+            shared = sorted(per_item & set(cand.values) & set(base.values))
             targets = [(task, metric, 0.0) for task, metric in shared]
             skipped = sorted((set(cand.values) & set(base.values)) - set(shared))
             if skipped:

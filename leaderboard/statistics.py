@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -60,3 +60,36 @@ def is_regression(ci: BootstrapCI, max_drop: float, higher_is_better: bool = Tru
     if higher_is_better:
         return ci.high < -max_drop
     return ci.low > max_drop
+
+
+def paired_bootstrap_corpus_ci(
+    candidate_stats: np.ndarray,
+    baseline_stats: np.ndarray,
+    score: Callable[[np.ndarray], float],
+    *,
+    iters: int = DEFAULT_ITERS,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = DEFAULT_SEED,
+) -> BootstrapCI:
+    """Paired bootstrap for corpus-level metrics (BLEU, chrF) from additive per-item sufficient statistics.
+
+    ``*_stats[i]`` are item i's statistics (n-gram matches, lengths); ``score`` maps summed statistics to the
+    corpus score. Each resample draws the same items for both sides, as sacrebleu's paired bootstrap does.
+    """
+    c = np.asarray(candidate_stats, dtype=float)
+    b = np.asarray(baseline_stats, dtype=float)
+    if c.shape != b.shape or c.ndim != 2:
+        raise ValueError(f"paired statistics must be equal-shape (items, stats) arrays, got {c.shape} and {b.shape}")
+    if c.shape[0] == 0:
+        raise ValueError("no paired items to bootstrap")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    rng = np.random.default_rng(seed)
+    diffs = np.empty(iters)
+    for k in range(iters):
+        idx = rng.integers(0, c.shape[0], size=c.shape[0])
+        diffs[k] = score(c[idx].sum(axis=0)) - score(b[idx].sum(axis=0))
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(diffs, [alpha, 1 - alpha])
+    full = score(c.sum(axis=0)) - score(b.sum(axis=0))
+    return BootstrapCI(float(full), float(low), float(high), int(c.shape[0]), iters, confidence)

@@ -23,7 +23,8 @@ def write_output_dir(
     outcomes: Mapping[str, Sequence[dict]] | None = None,
     date: float = 1767225600.0,
 ) -> Path:
-    """``item_scores[task][metric]`` lists per-item values; the aggregate is their mean. Returns the results file."""
+    """``item_scores[task][metric]`` lists per-item values; the aggregate is their mean, or the corpus BLEU/chrF
+    when the values are ``(reference, prediction)`` pairs. Returns the results file."""
     sanitized = model.replace("/", "__")
     directory = Path(out) / sanitized
     directory.mkdir(parents=True, exist_ok=True)
@@ -33,6 +34,13 @@ def write_output_dir(
         n = 0
         for metric, values in metrics.items():
             n = len(values)
+            if values and isinstance(values[0], (list, tuple)):  # [reference, prediction] pairs: corpus metric
+                from nearcoder.harness.text_metrics import corpus_bleu, corpus_chrf
+
+                scorer = corpus_bleu if metric == "bleu" else corpus_chrf
+                entry[f"{metric},none"] = scorer([p for _, p in values], [r for r, _ in values])
+                entry[f"{metric}_stderr,none"] = "N/A"
+                continue
             mean = sum(values) / n
             var = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
             entry[f"{metric},none"] = mean
@@ -49,7 +57,7 @@ def write_output_dir(
                        "resps": [[f"generation {i}"]], "filtered_resps": [f"generation {i}"], "filter": "none",
                        "metrics": list(metrics)}
                 for metric, values in metrics.items():
-                    row[metric] = values[i]
+                    row[metric] = list(values[i]) if isinstance(values[i], (list, tuple)) else values[i]
                 if outcomes and task in outcomes:
                     row["outcome"] = outcomes[task][i]
                 fh.write(json.dumps(row) + "\n")

@@ -42,6 +42,33 @@ def test_noise_passes_real_drop_fails_via_cli(tmp_path):
     assert ok.exit_code == 0, ok.output
 
 
+def _answers(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    words = ["near", "shard", "account", "gas", "storage", "validator", "contract", "epoch", "token", "wallet"]
+    return [" ".join(rng.choice(words, 12)) for _ in range(n)]
+
+
+def test_corpus_bleu_is_bootstrapped_over_items(tmp_path):
+    refs = _answers()
+    base = [(r, r.rsplit(" ", 2)[0]) for r in refs]  # good answers: the reference minus two words
+    noisy = list(base)
+    noisy[5] = (refs[5], refs[5].rsplit(" ", 4)[0])
+    noisy[9] = (refs[9], refs[9])
+    cand, base_dir = _dirs(tmp_path / "noise", noisy, base, metric="bleu", task="near_questions")
+    report = run_gate(cand, base_dir)
+    (check,) = report.checks
+    assert check.metric == "bleu" and check.ci is not None and report.exit_code == 0, report.markdown()
+    dropped = [(r, "gas gas wallet") if i % 2 else (r, p) for i, (r, p) in enumerate(base)]  # half now wrong
+    cand, base_dir = _dirs(tmp_path / "drop", dropped, base, metric="bleu", task="near_questions")
+    report = run_gate(cand, base_dir)
+    assert report.exit_code == 1 and report.checks[0].ci.high < 0, report.markdown()
+    # the full-corpus difference equals the difference of the aggregates lm-eval-style files report
+    import json
+
+    agg = lambda d: json.loads(next(d.rglob("results_*.json")).read_text())["results"]["near_questions"]["bleu,none"]  # noqa: E731
+    assert report.checks[0].ci.mean_diff == pytest.approx(agg(cand) - agg(base_dir), abs=1e-9)
+
+
 def test_min_thresholds(tmp_path):
     write_output_dir(tmp_path / "c", "c", {"near_questions": {"rouge1": [0.2, 0.4]}})
     assert run_gate(tmp_path / "c", mins=["near_questions:rouge1=0.25"]).exit_code == 0
@@ -101,6 +128,14 @@ def test_gate_on_real_lm_eval_output(real_output, tmp_path):
         for row in rows:
             row["rouge1"] = row["rouge1"] + 0.5
         samples.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    # corpus BLEU from per-item statistics reproduces the aggregate lm-eval reported
+    from nearcoder.leaderboard.corpus_metrics import item_statistics
+    from nearcoder.leaderboard.gate import load
+
+    ev = load(real_output, "real")
+    pairs = ev.pairs[("near_questions", "bleu")]
+    stats, score = item_statistics("bleu", [pairs[i] for i in sorted(pairs)])
+    assert score(stats.sum(axis=0)) == pytest.approx(ev.values[("near_questions", "bleu")], abs=1e-9)
     worse = runner.invoke(app, ["gate", str(real_output), "--baseline", str(better)])
     assert worse.exit_code == 1, worse.output
     assert "near_questions:rouge1" in worse.output and "**FAIL**" in worse.output
