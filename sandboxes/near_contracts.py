@@ -38,6 +38,7 @@ from nearcoder.sandboxes.api import Limits, Outcome, Program, Status
 # Paths as seen from inside the sandbox. The toolchain is bound at /opt/rust by the backend (toolchain.py).
 SANDBOX_RUST_BIN = "/opt/rust/bin"
 SANDBOX_NEAR_TARGET = "/opt/nearcoder/near-sdk-target"
+SANDBOX_NEAR_WASM = "/opt/nearcoder/near-sdk-wasm"
 SANDBOX_NEAR_JS = "/opt/nearcoder/near-sdk-js"
 HIDDEN_TESTS_MODULE = "nearcoder_hidden_tests"
 MARK = "@@nearcoder"
@@ -76,17 +77,25 @@ PREPARE_HINT = "run `nearcoder selftest dapp-build --prepare` (or `python -m nea
 
 
 # ----------------------------------------------------------------------------------------------- Rust: prepare
+WASM_TARGET = "wasm32-unknown-unknown"
+
+
 @dataclass(frozen=True)
 class RustRecipe:
     """The captured rustc arguments for the sample crate, with host paths rewritten to sandbox paths."""
 
     key: str
     target_dir: str  # host path of target/debug, bound read-only at SANDBOX_NEAR_TARGET
-    args: tuple[str, ...]  # edition, codegen flags, -L/--extern against SANDBOX_NEAR_TARGET
+    args: tuple[str, ...]  # native unit-test build: edition, codegen flags, -L/--extern against SANDBOX_NEAR_TARGET
     rustc_version: str
+    wasm_target_dir: str | None = None  # host path of the wasm target dir, bound at SANDBOX_NEAR_WASM
+    wasm_args: tuple[str, ...] | None = None  # the contract's wasm32 build (`--cfg near`, as cargo-near builds it)
 
     def binds(self) -> tuple[tuple[str, str], ...]:
-        return ((self.target_dir, SANDBOX_NEAR_TARGET),)
+        binds = [(self.target_dir, SANDBOX_NEAR_TARGET)]
+        if self.wasm_target_dir:
+            binds.append((self.wasm_target_dir, SANDBOX_NEAR_WASM))
+        return tuple(binds)
 
 
 def _rustc_version() -> str:
@@ -94,29 +103,35 @@ def _rustc_version() -> str:
     return out.stdout.strip()
 
 
-def _template_key(rustc_version: str) -> str:
-    h = hashlib.sha256(rustc_version.encode())
+def wasm_target_installed() -> bool:
+    out = subprocess.run(["rustc", "--print", "target-libdir", "--target", WASM_TARGET],
+                         capture_output=True, text=True, timeout=60)
+    return out.returncode == 0 and Path(out.stdout.strip()).is_dir() and any(Path(out.stdout.strip()).glob("libcore-*"))
+
+
+def _template_key(rustc_version: str, wasm: bool) -> str:
+    h = hashlib.sha256(rustc_version.encode() + (b"+wasm" if wasm else b""))
     for name in ("Cargo.toml", "Cargo.lock"):
         h.update((template_dir() / name).read_bytes())
     return h.hexdigest()[:16]
 
 
 # Arguments of cargo's captured command that describe one particular invocation, not the dependency set.
-_DROP_WITH_VALUE = {"--crate-type", "--emit", "--out-dir", "--error-format", "--json", "--check-cfg", "-o", "--cfg"}
+_DROP_WITH_VALUE = {"--crate-type", "--emit", "--out-dir", "--error-format", "--json", "--check-cfg", "-o"}
 _DROP_C_PREFIXES = ("metadata=", "extra-filename=", "incremental=")
 
 
-def recipe_from_cargo_log(log: str, target_debug: Path, key: str, rustc_version: str) -> RustRecipe:
-    """Pull the sample crate's ``--test`` rustc command out of ``cargo test --no-run -v`` output."""
+def captured_args(log: str, target_root: Path, sandbox_root: str, *, marker: str) -> tuple[str, ...]:
+    """The sample crate's rustc arguments from cargo's ``-v`` output (the last command holding ``marker``)."""
     command = None
     for line in log.splitlines():
         line = line.strip()
-        if line.startswith("Running `") and "--crate-name near_contract" in line and " --test " in line:
+        if line.startswith("Running `") and "--crate-name near_contract" in line and marker in line:
             command = line[len("Running `"):].rstrip("`")
     if command is None:
-        raise RuntimeError("cargo's output has no `rustc --crate-name near_contract --test` command")
+        raise RuntimeError(f"cargo's output has no `rustc --crate-name near_contract ...{marker}` command")
     argv = shlex.split(command)[1:]  # drop the rustc path
-    prefix = str(target_debug)
+    prefix = str(target_root)
     kept: list[str] = []
     i = 0
     while i < len(argv):
@@ -124,20 +139,26 @@ def recipe_from_cargo_log(log: str, target_debug: Path, key: str, rustc_version:
         if arg in _DROP_WITH_VALUE:
             i += 2
             continue
-        if arg in ("--test", "src/lib.rs", "--crate-name", "near_contract") or arg.startswith("--json="):
+        if arg in ("--test", "src/lib.rs", "--crate-name", "near_contract"):
             i += 1
             continue
-        if arg.startswith(("--error-format=", "--emit=", "--crate-type=", "--out-dir=", "--check-cfg=", "--cfg=")):
+        if arg.startswith(("--error-format=", "--emit=", "--crate-type=", "--out-dir=", "--check-cfg=", "--json=")):
             i += 1
             continue
         if arg == "-C" and argv[i + 1].startswith(_DROP_C_PREFIXES):
             i += 2
             continue
-        kept.append(arg.replace(prefix, SANDBOX_NEAR_TARGET))
+        kept.append(arg.replace(prefix, sandbox_root))
         i += 1
     if not any(a.startswith("near_sdk=") for a in kept):
         raise RuntimeError(f"captured command has no --extern near_sdk: {command[:300]}")
-    return RustRecipe(key=key, target_dir=prefix, args=tuple(kept), rustc_version=rustc_version)
+    return tuple(kept)
+
+
+def recipe_from_cargo_log(log: str, target_debug: Path, key: str, rustc_version: str) -> RustRecipe:
+    """A recipe from ``cargo test --no-run -v`` output (the sample crate's ``--test`` command)."""
+    args = captured_args(log, target_debug, SANDBOX_NEAR_TARGET, marker=" --test ")
+    return RustRecipe(key=key, target_dir=str(target_debug), args=args, rustc_version=rustc_version)
 
 
 def load_rust_recipe() -> RustRecipe:
@@ -146,16 +167,31 @@ def load_rust_recipe() -> RustRecipe:
     if not path.is_file():
         raise CacheNotPrepared(f"no near-sdk dependency cache at {cache_root()}: {PREPARE_HINT}")
     data = json.loads(path.read_text())
-    recipe = RustRecipe(**{**data, "args": tuple(data["args"])})
-    if recipe.key != _template_key(_rustc_version()):
-        raise CacheNotPrepared(f"the near-sdk cache at {cache_root()} is stale (template or rustc changed): {PREPARE_HINT}")
-    if not Path(recipe.target_dir).is_dir():
-        raise CacheNotPrepared(f"{recipe.target_dir} is gone: {PREPARE_HINT}")
+    recipe = RustRecipe(**{**data, "args": tuple(data["args"]),
+                           "wasm_args": tuple(data["wasm_args"]) if data.get("wasm_args") else None})
+    if recipe.key != _template_key(_rustc_version(), wasm_target_installed()):
+        raise CacheNotPrepared(f"the near-sdk cache at {cache_root()} is stale (template, rustc or targets changed): "
+                               f"{PREPARE_HINT}")
+    for d in (recipe.target_dir, recipe.wasm_target_dir):
+        if d and not Path(d).is_dir():
+            raise CacheNotPrepared(f"{d} is gone: {PREPARE_HINT}")
     return recipe
 
 
+def _cargo(args: list[str], project: Path, log_file: Path, env: dict | None = None) -> str:
+    proc = subprocess.run(["cargo", *args], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    log_file.write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError(f"cargo {' '.join(args[:3])} failed; see {log_file}:\n{proc.stderr[-2000:]}")
+    return proc.stderr
+
+
 def prepare_rust(log=print) -> RustRecipe:
-    """Fetch and pre-build near-sdk's dependency set into the cache (idempotent; the network is needed once)."""
+    """Fetch and pre-build near-sdk's dependency set into the cache (idempotent; the network is needed once).
+
+    Native build with ``unit-testing`` for the unit tests; when the wasm32 target is installed (or
+    ``rustup target add`` can install it) also the contract's wasm build with ``--cfg near``."""
     try:
         recipe = load_rust_recipe()
         log(f"near-sdk cache ready: {cache_root()}")
@@ -164,6 +200,10 @@ def prepare_rust(log=print) -> RustRecipe:
         pass
     if not shutil.which("cargo"):
         raise RuntimeError("cargo not found: install Rust (rustup) first")
+    if not wasm_target_installed() and shutil.which("rustup"):
+        log(f"rustup target add {WASM_TARGET} (optional: the contract's wasm build)")
+        subprocess.run(["rustup", "target", "add", WASM_TARGET], capture_output=True, timeout=600)
+    wasm = wasm_target_installed()
     root = cache_root()
     project = root / "project"
     (project / "src").mkdir(parents=True, exist_ok=True)
@@ -172,16 +212,24 @@ def prepare_rust(log=print) -> RustRecipe:
     target = (root / "target").resolve()
     log("cargo fetch --locked (near-sdk and its dependencies)")
     subprocess.run(["cargo", "fetch", "--locked"], cwd=project, check=True)
+    (project / "src" / "lib.rs").touch()
     log(f"cargo test --no-run (pre-building the dependency set into {target}; minutes the first time)")
-    proc = subprocess.run(
-        ["cargo", "test", "--no-run", "-v", "--locked", "--offline", "--target-dir", str(target)],
-        cwd=project, capture_output=True, text=True,
-    )
-    (root / "prepare.log").write_text(proc.stdout + proc.stderr)
-    if proc.returncode != 0:
-        raise RuntimeError(f"cargo test --no-run failed; see {root / 'prepare.log'}:\n{proc.stderr[-2000:]}")
+    test_log = _cargo(["test", "--no-run", "-v", "--locked", "--offline", "--target-dir", str(target)],
+                      project, root / "prepare.log")
     version = _rustc_version()
-    recipe = recipe_from_cargo_log(proc.stderr, target / "debug", _template_key(version), version)
+    recipe = recipe_from_cargo_log(test_log, target / "debug", _template_key(version, wasm), version)
+    if wasm:
+        wasm_target = (root / "target-wasm").resolve()
+        (project / "src" / "lib.rs").touch()  # so cargo prints the sample crate's command, not "Fresh"
+        log(f"cargo build --target {WASM_TARGET} (the contract build; minutes the first time)")
+        wasm_log = _cargo(["build", "--lib", "--target", WASM_TARGET, "-v", "--locked", "--offline",
+                           "--target-dir", str(wasm_target)], project, root / "prepare-wasm.log",
+                          env={"RUSTFLAGS": "--cfg near"})
+        wasm_args = captured_args(wasm_log, wasm_target, SANDBOX_NEAR_WASM, marker=f"--target {WASM_TARGET}")
+        recipe = RustRecipe(**{**asdict(recipe), "args": recipe.args, "wasm_target_dir": str(wasm_target),
+                               "wasm_args": wasm_args})
+    else:
+        log(f"no {WASM_TARGET} target: samples are built natively only (no wasm stage)")
     (root / "recipe.json").write_text(json.dumps(asdict(recipe), indent=1))
     log(f"near-sdk cache ready: {root}")
     return recipe
@@ -196,6 +244,11 @@ def with_hidden_tests(lib_rs: str, tests_rs: str) -> str:
 
 def _driver_script(recipe: RustRecipe, test_timeout: int, per_test_timeout: int) -> str:
     common = " ".join(shlex.quote(a) for a in ("--crate-name", "near_contract", *recipe.args, "src/lib.rs"))
+    wasm_stage = ""
+    if recipe.wasm_args:
+        wasm = " ".join(shlex.quote(a) for a in ("--crate-name", "near_contract", *recipe.wasm_args, "src/lib.rs"))
+        wasm_stage = (f"stage wasm $R/rustc {wasm.replace(chr(39), '')} --crate-type cdylib -o out/contract.wasm "
+                      f"--error-format=json && echo \"{MARK} wasm_bytes $(wc -c < out/contract.wasm)\"")
     env = ("CARGO_PKG_NAME=near_contract CARGO_CRATE_NAME=near_contract CARGO_PKG_VERSION=0.1.0 "
            "CARGO_PKG_VERSION_MAJOR=0 CARGO_PKG_VERSION_MINOR=1 CARGO_PKG_VERSION_PATCH=0 "
            "CARGO_PKG_VERSION_PRE= CARGO_PKG_AUTHORS= CARGO_PKG_DESCRIPTION= CARGO_MANIFEST_DIR=/work")
@@ -210,6 +263,7 @@ stage() {{ name=$1; shift; echo "{MARK} begin $name"; t0=$(date +%s.%N); "$@" > 
 mkdir -p out
 stage rustfmt $R/rustfmt --check --edition 2021 model.rs
 stage build $R/rustc $COMMON --crate-type rlib --emit=metadata --out-dir out/lib --error-format=json || exit 0
+{wasm_stage}
 stage clippy $R/clippy-driver $COMMON --crate-type rlib --emit=metadata --out-dir out/clippy --error-format=json
 stage test_build $R/rustc $COMMON --test --color never -o out/tests || exit 0
 stage test_run timeout -k 5 {test_timeout} ./out/tests {HIDDEN_TESTS_MODULE}:: --test-threads 2
@@ -245,7 +299,9 @@ class ContractReport:
     """What one generated contract achieved; every field is JSON-serialisable."""
 
     check_level: str  # "unit-tests" (Rust: compiled + hidden unit tests run) or "typecheck" (JS offline)
-    build: bool = False  # the library compiled
+    build: bool = False  # the library compiled (natively, and to wasm32 when the wasm toolchain is there)
+    build_target: str = ""  # "wasm32+native" or "native"
+    wasm_bytes: int | None = None  # size of the debug contract wasm
     reason: str = ""  # one line: why it stopped, or "ok"
     tests: dict[str, str] = field(default_factory=dict)  # hidden test -> passed/failed/ignored/timeout/not_run
     warnings: int = 0  # compiler + clippy warnings on the model's code
@@ -331,7 +387,7 @@ def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> C
     report.stage_seconds = stage_seconds(outcome.stdout)
     log_parts = []
     for name, (rc, text) in stages.items():
-        shown = _rendered(text) if name in ("build", "clippy") else text
+        shown = _rendered(text) if name in ("build", "wasm", "clippy") else text
         log_parts.append(f"== {name} (exit {rc})\n{shown.strip()}\n")
     report.log = "\n".join(log_parts)[:DIAGNOSTIC_CAP]
 
@@ -344,6 +400,16 @@ def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> C
         report.build = rc == 0
         if not report.build:
             report.reason = "compile_error: " + _first_error(_rendered(text))
+    if "wasm" in stages:
+        rc, text = stages["wasm"]
+        report.build_target = "wasm32+native"
+        if m := re.search(rf"^{MARK} wasm_bytes (\d+)$", outcome.stdout, re.M):
+            report.wasm_bytes = int(m.group(1))
+        if rc != 0:
+            report.build = False
+            report.reason = "wasm_build_error: " + _first_error(_rendered(text))
+    elif "build" in stages:
+        report.build_target = "native"
     if "clippy" in stages:
         diags = _diagnostics(stages["clippy"][1])
         warns = [d for d in diags if d.get("level") == "warning"]
@@ -364,6 +430,8 @@ def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> C
             report.reason = "test_binary_crashed: " + _first_error(text)
         elif not report.reason:
             report.reason = "ok" if rc == 0 else f"tests_failed: {sum(v == 'failed' for v in report.tests.values())}"
+        elif report.reason.startswith("wasm_build_error") and rc != 0:
+            report.reason += f"; tests_failed: {sum(v == 'failed' for v in report.tests.values())}"
     if outcome.status not in (Status.PASSED, Status.FAILED):
         report.reason = f"sandbox_{outcome.status.value}: {outcome.reason}"
     elif not stages:

@@ -92,8 +92,10 @@ class CappedReader:
 def first_error_line(text: str) -> str:
     """The most telling line of an error log: the first that names an error or panic, else the last one."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if any(k in ln for k in ("Error", "error", "panicked", "Assertion", "assert")) and not ln.startswith("at "):
+            if ln.endswith(":") and i + 1 < len(lines):  # Rust: "panicked at file:line:col:" + message
+                ln = f"{ln} {lines[i + 1]}"
             return ln[:200]
     return lines[-1][:200] if lines else ""
 

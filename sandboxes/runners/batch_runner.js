@@ -39,7 +39,9 @@ function runJs() {
       const script = new vm.Script(job.source, { filename: 'program.js' });
       script.runInContext(ctx, { timeout: job.timeout_ms });
     } catch (e) {
-      if (isHostTimeout(e)) {
+      const elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (isHostTimeout(e) || (elapsedMs >= job.timeout_ms * 0.95 &&
+          /Script execution timed out/.test(safeRun(`${secret}_describe(globalThis.${secret}_err)`, setErr(ctx, secret, e), '')))) {
         status = 'timeout';
         reason = `wall-clock limit of ${job.timeout_ms / 1000}s hit`;
       } else {
@@ -52,6 +54,11 @@ function runJs() {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     emit({ id: job.id, status, reason: cap(reason, 300), stdout: cap(out, spec.output_bytes), seconds });
   }
+}
+
+function setErr(ctx, secret, e) {
+  ctx[secret + '_err'] = e;
+  return ctx;
 }
 
 function isHostTimeout(e) {

@@ -1,0 +1,113 @@
+"""The language runners' contract (what the HumanEval tasks rely on), against both backends."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nearcoder.sandboxes.api import Limits, Status
+from nearcoder.sandboxes.languages import TestProgram, run_tests
+
+pytestmark = pytest.mark.sandbox
+
+LIMITS = Limits(wall_seconds=5, cpu_seconds=5, memory_mb=512, processes=32, output_bytes=16384, disk_mb=16)
+RUST_OK = "fn main(){}\nfn add(a: i32, b: i32) -> i32 { a + b }\n#[cfg(test)]\nmod tests {\n use super::*;\n #[test]\n fn t() { assert_eq!(add(1, 2), 3); }\n}\n"
+RUST_FAIL = RUST_OK.replace("assert_eq!(add(1, 2), 3)", "assert_eq!(add(1, 2), 4)")
+RUST_BROKEN = RUST_OK.replace("a + b", "a + \"b\"")
+RUST_CRATES = """fn main(){}
+use rand::Rng;
+use regex::Regex;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn crates() {
+        let x = rand::thread_rng().gen_range(0, 10);
+        assert!(x < 10);
+        assert!(Regex::new(r"^a+$").unwrap().is_match("aaa"));
+        assert_eq!(format!("{:x}", md5::compute(b"abc")), "900150983cd24fb0d6963f7d28e17f72");
+    }
+}
+"""
+
+
+def run(programs, backend, **kw):
+    return run_tests(programs, backend=backend, limits=LIMITS, progress=False, **kw)
+
+
+def test_js_and_rust_verdicts(backend):
+    programs = [
+        TestProgram("js", "const f = (x) => x + 1;\nconsole.assert(f(1) === 2);"),
+        TestProgram("js", "const f = (x) => x + 1;\nconsole.assert(f(1) === 3);"),
+        TestProgram("js", "throw new Error('boom')"),
+        TestProgram("js", "const md5 = require('js-md5'); console.assert(md5('abc') === '900150983cd24fb0d6963f7d28e17f72');"),
+        TestProgram("js", "console.assert(typeof process.version === 'string'); console.assert(Buffer.from('a').length === 1);"),
+        TestProgram("rust", RUST_OK),
+        TestProgram("rust", RUST_FAIL),
+        TestProgram("rust", RUST_BROKEN),
+        TestProgram("rust", RUST_CRATES),
+    ]
+    out = run(programs, backend)
+    assert [o.status for o in out] == [
+        Status.PASSED, Status.FAILED, Status.FAILED, Status.PASSED, Status.PASSED,
+        Status.PASSED, Status.FAILED, Status.COMPILE_ERROR, Status.PASSED,
+    ], [(o.status, o.reason) for o in out]
+    assert "Assertion failed" in out[1].reason
+    assert "boom" in out[2].reason
+    assert "panicked" in out[6].reason
+    assert out[7].reason.startswith("error[E0277]") or out[7].reason.startswith("error")
+
+
+def test_malformed_input_gives_failed_outcomes(backend):
+    bad = [
+        TestProgram("js", ""),
+        TestProgram("js", "console.log(1)\0"),
+        TestProgram("rust", "fn main() {}\udcff"),
+        TestProgram("js", "x" * (2 << 20)),
+        TestProgram("cobol", "DISPLAY 'HI'."),
+        "not a program",
+    ]
+    out = run(bad, backend)
+    assert all(o.status is Status.FAILED and o.reason.startswith(("invalid program", "not a TestProgram")) for o in out)
+    assert "empty" in out[0].reason and "NUL" in out[1].reason and "UTF-8" in out[2].reason
+    assert "limit" in out[3].reason and "cobol" in out[4].reason
+
+
+def test_js_batch_programs_do_not_affect_each_other(backend):
+    polluter = "Array.prototype.includes = () => false; console.assert = () => {}; globalThis.shared = 1;"
+    victims = [
+        "console.assert([1, 2].includes(2));",
+        "console.assert(false, 'must still fail');",
+        "console.assert(typeof shared === 'undefined');",
+    ]
+    out = run([TestProgram("js", polluter), *[TestProgram("js", v) for v in victims]], backend)
+    assert [o.status for o in out] == [Status.PASSED, Status.PASSED, Status.FAILED, Status.PASSED]
+
+
+def test_js_batch_timeout_is_per_program(backend):
+    out = run([TestProgram("js", "for (;;) {}"), TestProgram("js", "console.assert(1 === 1)")], backend)
+    assert out[0].status is Status.TIMEOUT and out[1].status is Status.PASSED
+
+
+def test_rust_batch_isolates_a_broken_or_hostile_program(backend):
+    killer = RUST_OK.replace(
+        "assert_eq!(add(1, 2), 3);",
+        'std::process::Command::new("sh").args(["-c", "sleep 0.3; kill -9 -1"]).spawn().unwrap();',
+    )
+    out = run([TestProgram("rust", s) for s in (killer, RUST_BROKEN, RUST_OK, RUST_FAIL, RUST_OK + "\n// 2")], backend)
+    assert [o.status for o in out] == [Status.PASSED, Status.COMPILE_ERROR, Status.PASSED, Status.FAILED, Status.PASSED]
+
+
+def test_cache_resumes_and_dedups(backend, tmp_path):
+    programs = [TestProgram("js", "console.log('once')"), TestProgram("js", "console.log('once')")]
+    first = run(programs, backend, cache_dir=tmp_path)
+    assert [o.status for o in first] == [Status.PASSED, Status.PASSED]
+    cached = list(tmp_path.rglob("*.json"))
+    assert len(cached) == 1  # identical programs ran (and were stored) once
+    # Tamper with the stored outcome: a resumed run must read it instead of re-running the program.
+    data = json.loads(cached[0].read_text())
+    data["reason"] = "from cache"
+    cached[0].write_text(json.dumps(data))
+    again = run(programs, backend, cache_dir=tmp_path)
+    assert [o.reason for o in again] == ["from cache", "from cache"]
