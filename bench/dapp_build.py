@@ -84,7 +84,7 @@ def warm(workers: int) -> tuple[list[dict], float, float]:
 
 def render(sequential, parallel, workers, js_each, cold, copy) -> str:
     durations = [r["duration_s"] for r in sequential]
-    stages = ("rustfmt", "build", "clippy", "test_build", "test_run")
+    stages = ("rustfmt", "build", "wasm", "clippy", "test_build", "test_run")
     lines = [
         START,
         f"Measured {date.today().isoformat()} on a {MACHINE} ({platform.python_implementation()} "

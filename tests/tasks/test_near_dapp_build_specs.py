@@ -198,3 +198,29 @@ def test_report_of_a_compile_error_and_of_a_killed_sandbox():
     assert report.warnings_per_100_lines is None
     killed = nc.parse_rust_report(Outcome(Status.TIMEOUT, None, "", "", 240.0, "wall-clock limit"), "x", ["a"])
     assert killed.reason.startswith("sandbox_timeout") and killed.tests == {"a": "not_run"}
+
+
+def test_wasm_recipe_keeps_target_and_cfg_near(tmp_path):
+    root = tmp_path / "target-wasm"
+    log = (
+        f"     Running `/x/rustc --crate-name near_contract --edition=2021 src/lib.rs --crate-type cdylib "
+        f"--crate-type rlib --emit=dep-info,link -C embed-bitcode=no --out-dir {root}/wasm32-unknown-unknown/debug/deps "
+        f"--target wasm32-unknown-unknown -L dependency={root}/wasm32-unknown-unknown/debug/deps "
+        f"-L dependency={root}/debug/deps --extern near_sdk={root}/wasm32-unknown-unknown/debug/deps/libnear_sdk-2.rlib "
+        f"--cfg near`\n"
+    )
+    args = nc.captured_args(log, root, nc.SANDBOX_NEAR_WASM, marker="--target wasm32-unknown-unknown")
+    assert args[-2:] == ("--cfg", "near")
+    assert ("--target", "wasm32-unknown-unknown") == args[args.index("--target"):args.index("--target") + 2]
+    assert f"dependency={nc.SANDBOX_NEAR_WASM}/debug/deps" in args
+    assert not any(str(tmp_path) in a for a in args)
+
+
+def test_report_of_a_wasm_only_failure():
+    err = '{"$message_type":"diagnostic","level":"error","code":null,"spans":[{}],"rendered":"error: std::thread on wasm"}'
+    stdout = (_stage("rustfmt", 0, "") + _stage("build", 0, "") + _stage("wasm", 1, err) + _stage("clippy", 0, "")
+              + _stage("test_build", 0, "") + _stage("test_run", 0, "test nearcoder_hidden_tests::a ... ok\n"))
+    report = nc.parse_rust_report(_outcome(stdout), "x", ["a"])
+    assert not report.build and report.build_target == "wasm32+native"
+    assert report.reason == "wasm_build_error: error: std::thread on wasm"
+    assert report.tests == {"a": "passed"}  # the unit tests still ran
