@@ -248,7 +248,8 @@ def _driver_script(recipe: RustRecipe, test_timeout: int, per_test_timeout: int)
     if recipe.wasm_args:
         wasm = " ".join(shlex.quote(a) for a in ("--crate-name", "near_contract", *recipe.wasm_args, "src/lib.rs"))
         wasm_stage = (f"stage wasm $R/rustc {wasm.replace(chr(39), '')} --crate-type cdylib -o out/contract.wasm "
-                      f"--error-format=json && echo \"{MARK} wasm_bytes $(wc -c < out/contract.wasm)\"")
+                      f"--error-format=json && echo \"{MARK} wasm_bytes $(wc -c < out/contract.wasm)\" "
+                      f"&& stage wasm_exports python3 wasm_exports.py out/contract.wasm")
     env = ("CARGO_PKG_NAME=near_contract CARGO_CRATE_NAME=near_contract CARGO_PKG_VERSION=0.1.0 "
            "CARGO_PKG_VERSION_MAJOR=0 CARGO_PKG_VERSION_MINOR=1 CARGO_PKG_VERSION_PATCH=0 "
            "CARGO_PKG_VERSION_PRE= CARGO_PKG_AUTHORS= CARGO_PKG_DESCRIPTION= CARGO_MANIFEST_DIR=/work")
@@ -290,6 +291,7 @@ def rust_program(lib_rs: str, tests_rs: str, recipe: RustRecipe, *, test_timeout
         "src/lib.rs": with_hidden_tests(lib_rs, tests_rs).encode(),
         "model.rs": lib_rs.encode(),  # what rustfmt judges: the model's code alone
         "build.sh": _driver_script(recipe, test_timeout, per_test_timeout).encode(),
+        "wasm_exports.py": (Path(__file__).parent / "runners" / "near_wasm_exports.py").read_bytes(),
     }
     return Program(files=files, command=("/bin/sh", "build.sh"), limits=RUST_LIMITS, ro_binds=recipe.binds())
 
@@ -302,6 +304,7 @@ class ContractReport:
     build: bool = False  # the library compiled (natively, and to wasm32 when the wasm toolchain is there)
     build_target: str = ""  # "wasm32+native" or "native"
     wasm_bytes: int | None = None  # size of the debug contract wasm
+    wasm_exports: list[str] | None = None  # functions the contract wasm exports (None: not known)
     reason: str = ""  # one line: why it stopped, or "ok"
     tests: dict[str, str] = field(default_factory=dict)  # hidden test -> passed/failed/ignored/timeout/not_run
     warnings: int = 0  # compiler + clippy warnings on the model's code
@@ -408,6 +411,8 @@ def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> C
         if rc != 0:
             report.build = False
             report.reason = "wasm_build_error: " + _first_error(_rendered(text))
+        if stages.get("wasm_exports", (1, ""))[0] == 0:
+            report.wasm_exports = [ln.strip() for ln in stages["wasm_exports"][1].splitlines() if ln.strip()]
     elif "build" in stages:
         report.build_target = "native"
     if "clippy" in stages:

@@ -68,6 +68,11 @@ def score_samples(pairs: list[tuple[ContractSpec, str]], *, backend=None, worker
             outcome = backend.run(nc.js_program(extracted.code, spec.tests, modules))
             report = nc.parse_js_report(outcome, extracted.code)
         report.duration_s = round(time.monotonic() - start, 3)
+        if report.wasm_exports is not None:  # a method a client cannot call is not part of the interface
+            for m in spec.methods:
+                if details.get(m.name) == "ok" and m.name not in report.wasm_exports:
+                    details[m.name] = "not exported by the contract wasm"
+            interface = sum(details[m.name] == "ok" for m in spec.methods) / len(spec.methods)
         return _result(spec, report, interface, details, extracted.flags)
 
     results: list[dict] = [{}] * len(pairs)

@@ -67,6 +67,8 @@ def batch(backend, recipe):
         "warnings": (COUNTER, reference_reply(warned)),
         "cargo_project": (COUNTER, "[package]\nname = \"x\"\n[dependencies]\n```\n```rust\nfn main() {}\n```"),
         "no_code": (COUNTER, ""),
+        "unix_only": (COUNTER, reference_reply("#[allow(unused_imports)]\nuse std::os::unix::ffi::OsStrExt;\n"
+                                               + COUNTER.reference)),
         "js_reference": (spec("counter", "js"), reference_reply(spec("counter", "js").reference)),
         "js_missing_method": (spec("counter", "js"), reference_reply(spec("counter", "js").reference.replace("get_num", "getNum"))),
     }
@@ -74,10 +76,22 @@ def batch(backend, recipe):
     return dict(zip(replies, results))
 
 
-def test_reference_contracts_pass_everything(batch):
-    for name in ("reference", "snake"):
-        assert problems_with(batch[name]) == [], batch[name]["log"][-2000:]
-        assert batch[name]["check_level"] == "unit-tests"
+def test_reference_contracts_pass_everything(batch, recipe):
+    for name, spec_id in (("reference", "counter"), ("snake", "snake_game")):
+        r = batch[name]
+        assert problems_with(r) == [], r["log"][-2000:]
+        assert r["check_level"] == "unit-tests"
+        if recipe.wasm_args:  # the real contract was built: every spec method is an export of the wasm
+            assert r["build_target"] == "wasm32+native" and r["wasm_bytes"] > 10_000
+            assert {m.name for m in spec(spec_id).methods} <= set(r["wasm_exports"])
+
+
+def test_code_that_only_builds_natively_fails_the_wasm_build(batch, recipe):
+    if not recipe.wasm_args:
+        pytest.skip("no wasm32 target installed: samples are built natively only")
+    r = batch["unix_only"]
+    assert not r["build"] and r["reason"].startswith("wasm_build_error:"), r["reason"]
+    assert r["functionality"] == 1.0  # the unit tests still ran natively
 
 
 def test_wrong_behaviour_scores_partial_functionality(batch):
