@@ -19,7 +19,7 @@ app = typer.Typer(
 def humaneval(
     lang: str = typer.Option(..., "--lang", help="js or rust."),
     buggy: bool = typer.Option(False, "--buggy", help="Run HumanEvalPack's buggy_solution's; every one must fail."),
-    backend: str = typer.Option(None, "--backend", help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
+    backend: str = typer.Option(None, "--backend", help="bwrap or docker [default: $NEARCODER_SANDBOX or bwrap]."),
     workers: int = typer.Option(None, "--workers", help="Programs run at once (default: the sandbox's)."),
     limit: int = typer.Option(None, "--limit", help="Only the first N problems."),
     out: Path = typer.Option(None, "--out", help="JSON file of outcomes [default: selftest-humaneval-LANG.json]."),

@@ -150,7 +150,9 @@ def _definition_pattern(lang: str, entry_point: str) -> re.Pattern[str]:
     )
 
 
-_JS_ITEM = re.compile(r"(?:(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)|(?:const|let|var)\s+(\w+)\s*=|class\s+(\w+))")
+_JS_ITEM = re.compile(
+    r"(?:(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)|(?:const|let|var)\s+(\w+)\s*=|class\s+(\w+))"
+)
 _RUST_ITEM = re.compile(
     r"(?:#!?\[(?!cfg\(test\)|test\])[^\n]*\][ \t]*\n?\s*)*"
     r"(?:pub(?:\([^)]*\))?\s+)?(?:(?:async|unsafe|extern\s+\"C\")\s+)*"

@@ -39,11 +39,15 @@ def execute_samples(
     completions: list[list[str]],
     *,
     backend: str | None = None,
+    limits=None,
     workers: int | None = None,
     cache_dir: str | None = None,
     progress: bool = True,
 ) -> list[list[SampleResult]]:
-    """Build, run and score ``completions[i][j]`` (sample j of document i) against ``docs[i]``'s tests."""
+    """Build, run and score ``completions[i][j]`` (sample j of document i) against ``docs[i]``'s tests.
+
+    ``limits``: a ``nearcoder.sandboxes.api.Limits`` per program (default: the sandbox's, 10 s wall/CPU).
+    """
     from nearcoder.sandboxes.languages import TestProgram, run_tests
 
     if len(docs) != len(completions):
@@ -57,7 +61,9 @@ def execute_samples(
             if key not in index:
                 index[key] = len(programs)
                 programs.append(TestProgram(lang=prog.lang, source=prog.source))
-    outcomes = run_tests(programs, backend=backend, workers=workers, cache_dir=cache_dir, progress=progress)
+    outcomes = run_tests(
+        programs, backend=backend, limits=limits, workers=workers, cache_dir=cache_dir, progress=progress
+    )
     if len(outcomes) != len(programs):
         raise RuntimeError(f"sandbox returned {len(outcomes)} outcomes for {len(programs)} programs")
     results: list[list[SampleResult]] = []

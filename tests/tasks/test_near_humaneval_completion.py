@@ -100,7 +100,10 @@ def test_repeated_prompt_is_replaced_by_the_prompts_signature():
 
 
 def test_rust_restated_prompt_with_main_and_imports():
-    again = "fn main(){}\n\nuse std::collections::HashMap;\n\n/* doc { */\nfn add(a: i32, b: i32) -> i32{\n    a + b\n}\n"
+    again = (
+        "fn main(){}\n\nuse std::collections::HashMap;\n\n/* doc { */\n"
+        "fn add(a: i32, b: i32) -> i32{\n    a + b\n}\n"
+    )
     cut = cut_rust(again)
     assert cut.body == "\n    a + b\n}"
 
@@ -119,7 +122,10 @@ def test_recursive_call_is_not_a_restated_signature():
 
 
 def test_rust_helpers_after_the_body_are_kept_until_tests_or_main():
-    helper = "\n\n#[derive(Debug)]\nstruct P { x: i32 }\n\nimpl P {\n    fn get(&self) -> i32 { self.x }\n}\n\nfn helper(x: i32) -> i32 {\n    x * 2\n}"
+    helper = (
+        "\n\n#[derive(Debug)]\nstruct P { x: i32 }\n\nimpl P {\n    fn get(&self) -> i32 { self.x }\n}\n\n"
+        "fn helper(x: i32) -> i32 {\n    x * 2\n}"
+    )
     text = "\n    helper(a) + b\n}" + helper + "\n\nfn main() {\n    println!(\"{}\", add(1, 2));\n}\n"
     cut = cut_rust(text)
     assert cut.body == "\n    helper(a) + b\n}" + helper

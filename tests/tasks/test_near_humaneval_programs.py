@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from nearcoder.tasks.near_humaneval.programs import build_program, function_name, language_of, prompt_text, reference_completion
+from nearcoder.tasks.near_humaneval.programs import (
+    build_program,
+    function_name,
+    language_of,
+    prompt_text,
+    reference_completion,
+)
 
 
 def records(shared_data, lang):
