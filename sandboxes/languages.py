@@ -315,8 +315,12 @@ def run_tests(
     workers: int | None = None,
     cache_dir: str | Path | None = None,
     progress: bool = True,
+    batch: bool = True,
 ) -> list[Outcome]:
     """Run every program's tests in the sandbox; outcomes come back in input order, one per program.
+
+    ``batch=False`` runs every program alone in its own sandbox (slower; use it for adversarial inputs, where
+    programs must not share a node process or a crate with each other — see ``sandboxes/README.md``).
 
     Never raises for anything a program contains: malformed programs get a FAILED outcome with the reason.
     ``cache_dir`` makes runs resumable (finished programs are not re-run); identical programs run once.
@@ -351,7 +355,7 @@ def run_tests(
         todo_keys = list(todo)
         if not todo_keys:
             continue
-        size_cap = JS_CHUNK if lang == "js" else RUST_CHUNK
+        size_cap = (JS_CHUNK if lang == "js" else RUST_CHUNK) if batch else 1
         n_chunks = max(min(n_workers, len(todo_keys)), math.ceil(len(todo_keys) / size_cap))
         size = math.ceil(len(todo_keys) / n_chunks)
         chunks += [(lang, todo_keys[i : i + size]) for i in range(0, len(todo_keys), size)]
@@ -359,7 +363,10 @@ def run_tests(
     def work(chunk: tuple[str, list[str]]) -> None:
         lang, chunk_keys = chunk
         sources = [pending[lang][k].source for k in chunk_keys]
-        outs = runner.js_batch(sources) if lang == "js" else runner.rust_batch(sources)
+        if len(sources) == 1 and not batch:
+            outs = [runner.js_alone(sources[0]) if lang == "js" else runner.rust_alone(sources[0])]
+        else:
+            outs = runner.js_batch(sources) if lang == "js" else runner.rust_batch(sources)
         for key, out in zip(chunk_keys, outs):
             cache.put(key, out)
             results[key] = out

@@ -111,3 +111,11 @@ def test_cache_resumes_and_dedups(backend, tmp_path):
     cached[0].write_text(json.dumps(data))
     again = run(programs, backend, cache_dir=tmp_path)
     assert [o.reason for o in again] == ["from cache", "from cache"]
+
+
+def test_unbatched_mode_matches_batched(backend):
+    programs = [TestProgram("js", "console.assert(1 === 2)"), TestProgram("js", "console.log('ok')"),
+                TestProgram("rust", RUST_OK), TestProgram("rust", RUST_BROKEN)]
+    batched = [o.status for o in run(programs, backend)]
+    alone = [o.status for o in run(programs, backend, batch=False)]
+    assert batched == alone == [Status.FAILED, Status.PASSED, Status.PASSED, Status.COMPILE_ERROR]
