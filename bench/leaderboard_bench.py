@@ -109,7 +109,8 @@ def main() -> None:
                 df = leaderboard_frame(s)
             payload = table.postprocess(apply_filters(df, Filters(columns=DEFAULT_COLS)).round(4))
             full.append(time.perf_counter() - t0)
-        print(f"main table, all {len(df)} rows x {len(df.columns)} cols: median {statistics.median(full) * 1000:.0f} ms"
+        print(f"main table, all {len(df)} rows x {len(df.columns)} cols: "
+              f"median {statistics.median(full) * 1000:.0f} ms"
               f" (max {max(full) * 1000:.0f} ms); filtered+sorted: median {statistics.median(times) * 1000:.0f} ms")
         assert len(payload.data) == len(df)
     print(f"machine: {platform.machine()}, python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")

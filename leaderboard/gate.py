@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nearcoder.leaderboard.corpus_metrics import CORPUS_METRICS, as_pair, item_statistics
+from nearcoder.leaderboard.corpus_metrics import CORPUS_METRICS, as_pairs, item_statistics
 from nearcoder.leaderboard.read_results import EvalRun, ResultsError, read_output_dir
 from nearcoder.leaderboard.statistics import (
     DEFAULT_CONFIDENCE,
@@ -61,7 +61,7 @@ class Evaluated:
     values: dict[tuple[str, str], float | None] = field(default_factory=dict)
     higher: dict[tuple[str, str], bool] = field(default_factory=dict)
     items: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
-    pairs: dict[tuple[str, str], dict[int, tuple[str, str]]] = field(default_factory=dict)  # corpus metrics
+    pairs: dict[tuple[str, str], dict[int, list[tuple[str, str]]]] = field(default_factory=dict)  # BLEU, chrF
     limits: set = field(default_factory=set)
 
 
@@ -83,9 +83,9 @@ def load(directory: Path, label: str) -> Evaluated:
                 for metric, value in sample.numeric_metrics().items():
                     ev.items.setdefault((sample.task, metric), {})[sample.doc_id] = value
                 for metric in CORPUS_METRICS:
-                    pair = as_pair(sample.metrics.get(metric))
-                    if pair:
-                        ev.pairs.setdefault((sample.task, metric), {})[sample.doc_id] = pair
+                    pairs = as_pairs(sample.metrics.get(metric))
+                    if pairs:
+                        ev.pairs.setdefault((sample.task, metric), {})[sample.doc_id] = pairs
         except ResultsError as exc:
             raise GateInputError(f"{label}: {exc}") from exc
     return ev

@@ -263,16 +263,59 @@ def _prompt(sample: dict) -> str:
     return ""
 
 
-def _generation(sample: dict) -> str:
+def _records(sample: dict) -> list:
+    """The filtered responses, JSON-decoded where a task logged a JSON record per response (e.g. the
+    near_humaneval execute filter writes ``{"completion", "status", "reason", ...}`` as JSON text)."""
     resps = sample.get("filtered_resps", sample.get("resps"))
     while isinstance(resps, list) and len(resps) == 1 and isinstance(resps[0], list):
         resps = resps[0]
-    if isinstance(resps, list):
-        texts = [r if isinstance(r, str) else json.dumps(r) for r in resps]
-        if len(texts) == 1:
-            return texts[0]
-        return "\n".join(f"--- sample {i + 1} ---\n{t}" for i, t in enumerate(texts))
-    return "" if resps is None else str(resps)
+    if not isinstance(resps, list):
+        return [] if resps is None else [resps]
+    out = []
+    for r in resps:
+        if isinstance(r, str) and r.startswith("{"):
+            try:
+                decoded = json.loads(r)
+                out.append(decoded if isinstance(decoded, dict) else r)
+                continue
+            except json.JSONDecodeError:
+                pass
+        out.append(r)
+    return out
+
+
+_TEXT_KEYS = ("completion", "generation", "text", "program")
+
+
+def _generation(records: list) -> str:
+    texts = []
+    for r in records:
+        if isinstance(r, dict):
+            text = next((r[k] for k in _TEXT_KEYS if isinstance(r.get(k), str)), None)
+            texts.append(text if text is not None else json.dumps(r))
+        else:
+            texts.append(r if isinstance(r, str) else json.dumps(r))
+    if len(texts) == 1:
+        return texts[0]
+    return "\n".join(f"--- sample {i + 1} ---\n{t}" for i, t in enumerate(texts))
+
+
+def _verdict(records: list, sample: dict, names: list) -> tuple[str | None, str | None]:
+    """Sandbox verdict: one outcome -> its status and reason; several (pass@k) -> counts and first failure."""
+    outcomes = [r for r in records if _is_outcome(r)]
+    if not outcomes:
+        found = _find_outcome(sample, names)
+        outcomes = [found] if found else []
+    if not outcomes:
+        return None, None
+    if len(outcomes) == 1:
+        o = outcomes[0]
+        return str(o["status"]), str(o.get("reason") or "")[:2000]
+    statuses = [str(o["status"]) for o in outcomes]
+    passed = statuses.count("passed")
+    first_bad = next((o for o in outcomes if o["status"] != "passed"), None)
+    reason = f"{first_bad['status']}: {first_bad.get('reason') or ''}" if first_bad else ""
+    return f"{passed}/{len(statuses)} passed", reason[:2000]
 
 
 def read_samples_file(path: Path) -> Iterator[SampleRecord]:
@@ -293,7 +336,8 @@ def read_samples_file(path: Path) -> Iterator[SampleRecord]:
             if not isinstance(names, list):
                 raise ResultsError(f"{path}:{lineno}: 'metrics' must be a list of names")
             metrics = {m: sample[m] for m in names if isinstance(m, str) and m in sample}
-            outcome = _find_outcome(sample, names)
+            records = _records(sample)
+            verdict, reason = _verdict(records, sample, names)
             try:
                 doc_id = int(sample["doc_id"])
             except (TypeError, ValueError) as exc:
@@ -303,9 +347,9 @@ def read_samples_file(path: Path) -> Iterator[SampleRecord]:
                 task=task,
                 doc_id=doc_id,
                 prompt=_prompt(sample)[:MAX_TEXT],
-                generation=_generation(sample)[:MAX_TEXT],
+                generation=_generation(records)[:MAX_TEXT],
                 target=(target if isinstance(target, str) else json.dumps(target))[:MAX_TEXT],
                 metrics=metrics,
-                verdict=str(outcome["status"]) if outcome else None,
-                reason=str(outcome.get("reason") or "")[:2000] if outcome else None,
+                verdict=verdict,
+                reason=reason,
             )

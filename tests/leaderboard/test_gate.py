@@ -65,7 +65,9 @@ def test_corpus_bleu_is_bootstrapped_over_items(tmp_path):
     # the full-corpus difference equals the difference of the aggregates lm-eval-style files report
     import json
 
-    agg = lambda d: json.loads(next(d.rglob("results_*.json")).read_text())["results"]["near_questions"]["bleu,none"]  # noqa: E731
+    def agg(d):
+        return json.loads(next(d.rglob("results_*.json")).read_text())["results"]["near_questions"]["bleu,none"]
+
     assert report.checks[0].ci.mean_diff == pytest.approx(agg(cand) - agg(base_dir), abs=1e-9)
 
 

@@ -23,7 +23,8 @@ def _board(tmp_path, db_url):
         "near_humaneval_rust": {"pass@1": [0.0, 0.0], "bleu": [0.0, 0.2]},
         "near_questions": {"rouge1": [0.5, 0.5], "weird_new_metric": [3.0, 3.0]},
     }, parameters=3_000_000_000, outcomes={"near_humaneval_js": [
-        {"status": "passed", "reason": "", "exit_code": 0}, {"status": "timeout", "reason": "wall 10s", "exit_code": None}]})
+        {"status": "passed", "reason": "", "exit_code": 0},
+        {"status": "timeout", "reason": "wall 10s", "exit_code": None}]})
     publish(db_url, [tmp_path / "a"], ModelOverrides(model_type="base", stage="base"))
     write_output_dir(tmp_path / "b", "beta", {"near_questions": {"rouge1": [0.1, 0.3]}}, limit=2,
                      parameters=7_000_000)

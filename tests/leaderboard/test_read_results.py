@@ -8,7 +8,8 @@ from nearcoder.leaderboard.synthetic import write_output_dir
 
 def test_reads_scores_stderr_na_and_samples(tmp_path):
     path = write_output_dir(tmp_path, "org/model-a", {"near_questions": {"rouge1": [0.2, 0.4], "bleu": [0.1, 0.3]}},
-                            limit=2, outcomes={"near_questions": [{"status": "failed", "reason": "assert", "exit_code": 1},
+                            limit=2,
+                            outcomes={"near_questions": [{"status": "failed", "reason": "assert", "exit_code": 1},
                                                                   {"status": "passed", "reason": "", "exit_code": 0}]})
     run = parse_results(path)
     assert run.model_name == "org/model-a" and run.partial and run.limit == 2
@@ -69,3 +70,38 @@ def test_bad_sample_line_is_reported(tmp_path):
     samples.write_text(samples.read_text() + "{broken\n")
     with pytest.raises(ResultsError, match=r":3: not valid JSON"):
         list(parse_results(path).iter_samples())
+
+
+def test_execution_task_samples_with_json_records(tmp_path):
+    """The near_humaneval layout: filter ``execute``, one JSON record per response in ``filtered_resps``
+    (completion, sandbox status, reason) and BLEU logged as a list of (reference, completion) pairs."""
+    from nearcoder.leaderboard.gate import load
+
+    out = tmp_path / "m"
+    out.mkdir()
+    stamp = "2026-01-01T00-00-00.000001"
+    results = {"results": {"near_humaneval_js_pass10": {
+        "alias": "near_humaneval_js_pass10", "pass@1,execute": 0.5, "pass@1_stderr,execute": 0.5,
+        "pass@10,execute": 1.0, "pass@10_stderr,execute": 0.0, "bleu,execute": 0.3, "bleu_stderr,execute": "N/A"}},
+        "config": {"model": "hf", "model_args": "pretrained=some/model,dtype=float32", "limit": None},
+        "n-samples": {"near_humaneval_js_pass10": {"original": 2, "effective": 2}}, "date": 1767225600.0}
+    (out / f"results_{stamp}.json").write_text(json.dumps(results))
+    rows = []
+    for doc_id, statuses in enumerate([["failed", "passed"], ["timeout", "timeout"]]):
+        records = [json.dumps({"completion": f"return {doc_id}; // {i}", "status": s, "reason": f"{s} reason",
+                               "exit_code": 0 if s == "passed" else 1}) for i, s in enumerate(statuses)]
+        rows.append({"doc_id": doc_id, "target": "return x;", "filter": "execute", "metrics": ["pass@1", "bleu"],
+                     "arguments": {"gen_args_0": {"arg_0": f"function f{doc_id}() {{", "arg_1": {}}},
+                     "resps": [["a", "b"]], "filtered_resps": [records], "pass@1": statuses.count("passed") / 2,
+                     "bleu": [["return x;", f"return {doc_id}; // {i}"] for i in range(2)]})
+    (out / f"samples_near_humaneval_js_pass10_{stamp}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    run = parse_results(out / f"results_{stamp}.json")
+    assert run.pretrained == "some/model" and not run.partial
+    assert run.score("near_humaneval_js_pass10", "pass@10").filter == "execute"
+    first, second = run.iter_samples()
+    assert first.verdict == "1/2 passed" and first.reason == "failed: failed reason"
+    assert "--- sample 2 ---\nreturn 0; // 1" in first.generation
+    assert second.verdict == "0/2 passed" and first.numeric_metrics() == {"pass@1": 0.5}
+    ev = load(tmp_path, "candidate")
+    assert ev.pairs[("near_humaneval_js_pass10", "bleu")][1] == [("return x;", "return 1; // 0"),
+                                                                 ("return x;", "return 1; // 1")]
