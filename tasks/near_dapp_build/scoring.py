@@ -1,15 +1,13 @@
 """Score generated contracts: extract the file, check the interface, build and test it in the sandbox.
 
 :func:`score_samples` takes (spec, reply) pairs and returns one JSON-ready result per pair, in order. Builds run
-in parallel (``$NEARCODER_DAPP_WORKERS``, default: the CPU count, at most 4), each in its own sandbox. Nothing
-here runs model code outside the sandbox.
+in parallel (``$NEARCODER_DAPP_WORKERS``, default: the CPU count, at most 4), each in its own sandbox, through
+``sandboxes.batch.run_programs``. Nothing here runs model code outside the sandbox.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 from nearcoder.sandboxes import near_contracts as nc
 from nearcoder.tasks.near_dapp_build.extract import extract_source
@@ -44,42 +42,42 @@ def _rejected(spec: ContractSpec, reason: str, check_level: str) -> dict:
 
 
 def score_samples(pairs: list[tuple[ContractSpec, str]], *, backend=None, workers: int | None = None,
-                  progress=None) -> list[dict]:
-    """One result dict per (spec, reply). ``backend``: a SandboxBackend (default: the configured one)."""
-    from nearcoder.sandboxes.factory import get_backend
+                  progress: bool = False) -> list[dict]:
+    """One result dict per (spec, reply), in order. ``backend``: a SandboxBackend or its name (default: configured).
 
-    backend = backend or get_backend()
+    Extraction and the interface check run here (parsing only); every accepted reply becomes one sandboxed
+    program, run through ``sandboxes.batch.run_programs`` (parallel, identical programs built once)."""
+    from nearcoder.sandboxes.batch import run_programs
+
     languages = {spec.language for spec, _ in pairs}
     recipe = nc.prepare_rust(log=lambda *_: None) if "rust" in languages else None
     modules = nc.prepare_js(log=lambda *_: None) if "js" in languages else None
 
-    def one(pair: tuple[ContractSpec, str]) -> dict:
-        spec, reply = pair
-        check_level = "unit-tests" if spec.language == "rust" else "typecheck"
+    results: list[dict | None] = [None] * len(pairs)
+    pending = []  # (index, spec, extracted, interface, details, program)
+    for i, (spec, reply) in enumerate(pairs):
         extracted = extract_source(reply, spec.language)
         if extracted.code is None:
-            return _rejected(spec, extracted.reason, check_level)
+            results[i] = _rejected(spec, extracted.reason, "unit-tests" if spec.language == "rust" else "typecheck")
+            continue
         interface, details = check_interface(extracted.code, spec)
-        start = time.monotonic()
         if spec.language == "rust":
-            outcome = backend.run(nc.rust_program(extracted.code, spec.tests, recipe))
+            program = nc.rust_program(extracted.code, spec.tests, recipe)
+        else:
+            program = nc.js_program(extracted.code, spec.tests, modules)
+        pending.append((i, spec, extracted, interface, details, program))
+
+    outcomes = run_programs([p[-1] for p in pending], backend=backend, workers=workers or default_workers(),
+                            progress=progress)
+    for (i, spec, extracted, interface, details, _), outcome in zip(pending, outcomes):
+        if spec.language == "rust":
             report = nc.parse_rust_report(outcome, extracted.code, spec.test_names)
         else:
-            outcome = backend.run(nc.js_program(extracted.code, spec.tests, modules))
             report = nc.parse_js_report(outcome, extracted.code)
-        report.duration_s = round(time.monotonic() - start, 3)
         if report.wasm_exports is not None:  # a method a client cannot call is not part of the interface
             for m in spec.methods:
                 if details.get(m.name) == "ok" and m.name not in report.wasm_exports:
                     details[m.name] = "not exported by the contract wasm"
             interface = sum(details[m.name] == "ok" for m in spec.methods) / len(spec.methods)
-        return _result(spec, report, interface, details, extracted.flags)
-
-    results: list[dict] = [{}] * len(pairs)
-    with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
-        futures = {pool.submit(one, pair): i for i, pair in enumerate(pairs)}
-        for future in futures:
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(results[futures[future]])
+        results[i] = _result(spec, report, interface, details, extracted.flags)
     return results

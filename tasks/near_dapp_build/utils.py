@@ -42,15 +42,11 @@ def load_js_specs(**kwargs):
 
 def build_and_test(resps: list[list[str]], docs: list[dict]) -> list[list[str]]:
     """The filter: every reply of every doc becomes its build/test result (a JSON string), built in parallel."""
-    from rich.progress import Progress
-
     from nearcoder.tasks.near_dapp_build.scoring import score_samples
 
     specs = {(s.language, s.id): s for lang in ("rust", "js") for s in load_specs(lang)}
     pairs = [(specs[(doc["language"], doc["id"])], reply) for doc, replies in zip(docs, resps) for reply in replies]
-    with Progress(transient=True) as bar:
-        task = bar.add_task("building NEAR contracts in the sandbox", total=len(pairs))
-        results = score_samples(pairs, progress=lambda _r: bar.advance(task))
+    results = score_samples(pairs, progress=True)
     out, i = [], 0
     for replies in resps:
         out.append([json.dumps(r) for r in results[i : i + len(replies)]])
