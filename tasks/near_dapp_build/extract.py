@@ -1,7 +1,8 @@
 """From a model's reply to the one source file it must contain, or a reason why there is none.
 
 The prompt ends by opening a code block, so a reply normally *is* the code (generation stops at the closing
-fence). A reply that re-opens a fence is accepted as well. Rejected, with a reason: no code at all, several
+fence, ``until: "\n```\n"``). A reply that re-opens a fence, or (chat models) introduces its code block with a
+line of prose, is accepted as well. Rejected, with a reason: no code at all, several
 code blocks, or a whole Cargo project (Cargo.toml, several files) instead of ``src/lib.rs``. Suspicious but
 legal code (file, process or network access, ``include_str!`` of absolute paths) is flagged, not rejected: the
 sandbox contains it and the flags are logged.
@@ -21,6 +22,10 @@ _FILE_MARKER = re.compile(
 _CODE_HINT = {
     "rust": re.compile(r"\b(fn|struct|impl|use|mod|enum)\b"),
     "js": re.compile(r"\b(class|function|import|export|const|let)\b"),
+}
+_CODE_LINE = {
+    "rust": re.compile(r"^\s*(use |pub |fn |struct |impl |#!?\[|mod |enum |const |static |//|extern |trait )", re.M),
+    "js": re.compile(r"^\s*(import |export |class |@\w|const |let |function |//|/\*)", re.M),
 }
 _SUSPICIOUS = {
     "filesystem": re.compile(r"std::fs\b|\bFile::(open|create)|\bfs\.(read|write)"),
@@ -44,12 +49,14 @@ def extract_source(response: str, language: str = "rust") -> Extracted:
     text = (response or "").replace("\r\n", "\n")
     if not text.strip():
         return Extracted(None, "no_code_block: the reply is empty")
-    # Segments alternate code / prose, starting inside the code block the prompt opened.
+    # Segments alternate code / prose. They start inside the code block the prompt opened, unless the reply
+    # begins with prose (a chat model introducing its own code block): then the code is in the odd segments.
     first_line, _, rest = text.lstrip().partition("\n")
     if _FENCE.fullmatch(first_line):  # the model re-opened the code block itself
         text = rest
     segments = _FENCE.split(text)
-    blocks = [seg.strip("\n") for seg in segments[0::2] if seg.strip()]
+    starts_with_code = bool(_CODE_LINE[language].search(segments[0])) or len(segments) == 1
+    blocks = [seg.strip("\n") for seg in segments[0 if starts_with_code else 1 :: 2] if seg.strip()]
     if not blocks:
         return Extracted(None, "no_code_block: the reply holds no code")
     if len(blocks) > 1:

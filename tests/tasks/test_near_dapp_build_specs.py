@@ -224,3 +224,13 @@ def test_report_of_a_wasm_only_failure():
     assert not report.build and report.build_target == "wasm32+native"
     assert report.reason == "wasm_build_error: error: std::thread on wasm"
     assert report.tests == {"a": "passed"}  # the unit tests still ran
+
+
+def test_chat_style_reply_with_prose_before_its_block():
+    reply = "Here is the contract, using a struct and an impl block:\n```rust\nuse near_sdk::near;\nfn a() {}\n```\n"
+    got = extract_source(reply, "rust")
+    assert got.reason == "ok" and got.code == "use near_sdk::near;\nfn a() {}\n"
+    two = reply + "\nAnd the tests:\n```rust\nfn t() {}\n```\n"
+    assert extract_source(two, "rust").reason.startswith("several_code_blocks")
+    js = "Sure:\n```typescript\nimport { near } from \"near-sdk-js\";\nexport class A {}\n```"
+    assert extract_source(js, "js").code.startswith("import")
