@@ -42,16 +42,21 @@ def _rejected(spec: ContractSpec, reason: str, check_level: str) -> dict:
 
 
 def score_samples(pairs: list[tuple[ContractSpec, str]], *, backend=None, workers: int | None = None,
-                  progress: bool = False) -> list[dict]:
+                  progress: bool = False, prepare: bool = True) -> list[dict]:
     """One result dict per (spec, reply), in order. ``backend``: a SandboxBackend or its name (default: configured).
 
     Extraction and the interface check run here (parsing only); every accepted reply becomes one sandboxed
-    program, run through ``sandboxes.batch.run_programs`` (parallel, identical programs built once)."""
+    program, run through ``sandboxes.batch.run_programs`` (parallel, identical programs built once). With
+    ``prepare`` a missing dependency cache is built first (network needed once); without it a missing cache
+    raises :class:`~nearcoder.sandboxes.near_contracts.CacheNotPrepared`."""
     from nearcoder.sandboxes.batch import run_programs
 
     languages = {spec.language for spec, _ in pairs}
-    recipe = nc.prepare_rust(log=lambda *_: None) if "rust" in languages else None
-    modules = nc.prepare_js(log=lambda *_: None) if "js" in languages else None
+    quiet = lambda *_: None  # noqa: E731
+    if "rust" in languages:
+        recipe = nc.prepare_rust(log=quiet) if prepare else nc.load_rust_recipe()
+    if "js" in languages:
+        modules = nc.prepare_js(log=quiet) if prepare else nc.load_js_modules()
 
     results: list[dict | None] = [None] * len(pairs)
     pending = []  # (index, spec, extracted, interface, details, program)

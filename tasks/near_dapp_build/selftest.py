@@ -57,7 +57,7 @@ def main(languages: list[str], *, prepare: bool = False, backend: str | None = N
         return 2
     try:
         results = score_samples([(s, reference_reply(s.reference)) for s in specs],
-                                backend=get_backend(backend), workers=workers)
+                                backend=get_backend(backend), workers=workers, prepare=False)
     except nc.CacheNotPrepared as exc:
         echo(str(exc))
         return 2

@@ -157,3 +157,24 @@ def test_hanging_and_hostile_tests_are_killed_and_contained(backend, recipe):
     assert report.tests["escape"] == "passed", report.log[-1500:]
     assert report.tests["starts_at_initial_value"] == "timeout"  # calls get_num: never finished
     assert report.tests["stranger_cannot_reset"] == "passed"  # the others still ran
+
+
+def test_selftest_cli_builds_a_reference(recipe):
+    from typer.testing import CliRunner
+
+    from nearcoder.harness.cli import app
+
+    result = CliRunner().invoke(app, ["selftest", "dapp-build", "--lang", "rust", "--spec", "counter"])
+    assert result.exit_code == 0, result.output
+    assert "passed 1/1" in result.output
+
+
+def test_selftest_without_a_cache_names_the_prepare_command(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from nearcoder.harness.cli import app
+
+    monkeypatch.setenv("NEARCODER_CACHE", str(tmp_path))
+    result = CliRunner().invoke(app, ["selftest", "dapp-build", "--spec", "counter"])
+    assert result.exit_code == 2
+    assert "--prepare" in result.output and str(tmp_path) in result.output
