@@ -16,17 +16,17 @@ import tempfile
 import time
 from pathlib import Path
 
-TASKS = {
+TASKS = {  # the near_* tasks and the metrics they report
     "near_humaneval_js": ("pass@1", "bleu"),
     "near_humaneval_rust": ("pass@1", "bleu"),
-    "near_humaneval_js_pass10": ("pass@10",),
-    "near_humaneval_rust_pass10": ("pass@10",),
+    "near_humaneval_js_pass10": ("pass@1", "pass@10", "bleu"),
+    "near_humaneval_rust_pass10": ("pass@1", "pass@10", "bleu"),
     "near_questions": ("bleu", "chrf", "rouge1", "rougeL", "key_fact_recall"),
-    "near_dapp_trees": ("structure", "comment_quality", "structure_difflib"),
-    "near_dapp_build_rust": ("build", "functionality", "quality", "interface"),
-    "near_dapp_build_js": ("build", "functionality", "quality", "interface"),
-    "near_extra_a": ("acc",),
-    "near_extra_b": ("acc",),
+    "near_questions_fewshot": ("bleu", "chrf", "rouge1", "rougeL", "key_fact_recall"),
+    "near_dapp_trees": ("structure", "structure_difflib", "comment_quality", "comment_coverage", "tree_parsed"),
+    "near_dapp_trees_all": ("structure", "structure_difflib", "comment_quality", "comment_coverage", "tree_parsed"),
+    "near_dapp_build_rust": ("build", "functionality", "interface", "rustfmt_clean", "warnings_per_100_lines"),
+    "near_dapp_build_js": ("typecheck", "interface"),
 }
 
 

@@ -44,23 +44,26 @@ _PASS1 = ("pass@1", "pass_at_1")
 _PASS10 = ("pass@10", "pass_at_10")
 
 TASK_COLUMNS: tuple[TaskColumn, ...] = (
-    # The seed deck's eight columns, computed the way the seed describes them.
+    # The seed deck's eight columns, computed by our tasks the way the seed describes them.
     TaskColumn("humanEval_bleu", _HE + _HE10, ("bleu",), True,
-               "BLEU of the generated function body against the canonical solution, mean of JS and Rust."),
+               "Corpus BLEU of completions against the canonical solutions, mean of JS and Rust (the seed's "
+               "HumanEval measure; it rewards look-alike code, see pass@1)."),
     TaskColumn("nearQuestions_bleu", ("near_questions",), ("bleu",), True,
                "Corpus BLEU of answers to NEAR questions against reference answers."),
     TaskColumn("nearQuestions_rouge1", ("near_questions",), ("rouge1",), True,
                "Mean ROUGE-1 F1 of answers against reference answers."),
     TaskColumn("dAppTrees_structure", ("near_dapp_trees",), ("structure_difflib",), True,
-               "Seed-style structural similarity of a generated dApp directory tree (difflib ratio of tree text)."),
+               "The seed's structural similarity of a generated dApp directory tree: difflib line ratio."),
     TaskColumn("dAppTrees_comment", ("near_dapp_trees",), ("comment_quality",), True,
-               "Quality of the per-file comments in a generated dApp tree."),
+               "Mean per-entry relevance of the comments in a generated dApp tree (0 without comments)."),
     TaskColumn("dAppGen_functionality", _BUILD, ("functionality",), True,
-               "Share of a generated dApp's functional tests that pass in the sandbox (mean of Rust and JS)."),
+               "Share of hidden unit tests a generated Rust contract passes on near-sdk's mocked blockchain "
+               "(0 when it does not build); executed, not keyword-matched."),
     TaskColumn("dAppGen_usability", _BUILD, ("interface", "usability"), True,
-               "Usability, measured as the required public interface (methods/views) being present."),
-    TaskColumn("dAppGen_quality", _BUILD, ("quality",), True,
-               "Static code quality of the generated dApp (lint/clippy findings per line, inverted)."),
+               "Share of the spec's public methods present with exact names, argument types and NEAR "
+               "annotations (checked on the syntax tree), mean of Rust and JS."),
+    TaskColumn("dAppGen_quality", _BUILD, ("rustfmt_clean", "quality"), True,
+               "Share of generated Rust contracts that `rustfmt --check` leaves unchanged."),
     # The project's stronger metrics.
     TaskColumn("humanEval_js_pass@1", ("near_humaneval_js",), _PASS1, False,
                "Share of JavaScript HumanEval problems whose completion passes the tests in the sandbox."),
@@ -75,12 +78,18 @@ TASK_COLUMNS: tuple[TaskColumn, ...] = (
     TaskColumn("nearQuestions_chrf", ("near_questions",), ("chrf",), False,
                "Corpus chrF of answers (character n-grams; kinder to paraphrase than BLEU)."),
     TaskColumn("dAppTrees_TED", ("near_dapp_trees",), ("structure",), False,
-               "1 - normalised tree edit distance between generated and reference directory trees."),
-    TaskColumn("dAppGen_build", _BUILD, ("build",), False,
-               "Share of generated dApps that build (cargo / npm) in the sandbox, mean of Rust and JS."),
+               "1 - normalised tree edit distance (Zhang-Shasha) between generated and reference trees."),
+    TaskColumn("dAppGen_rust_build", ("near_dapp_build_rust",), ("build",), False,
+               "Share of generated Rust contracts that compile natively and to wasm32 in the sandbox."),
+    TaskColumn("dAppGen_js_typecheck", ("near_dapp_build_js",), ("typecheck",), False,
+               "Share of generated near-sdk-js contracts that pass `tsc --strict` with the interface probe."),
+    TaskColumn("dAppGen_rust_warnings/100", ("near_dapp_build_rust",), ("warnings_per_100_lines",), False,
+               "rustc + clippy warnings per 100 lines of the contracts that built (lower is better).",
+               higher_is_better=False),
 )
 
-AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if not c.seed)
+# "average (ours)": the mean of our higher-is-better columns that a model has.
+AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if not c.seed and c.higher_is_better)
 
 # Metric glossary for the about tab (metric name as lm-eval reports it -> explanation).
 METRIC_TEXT: dict[str, str] = {
@@ -94,10 +103,14 @@ METRIC_TEXT: dict[str, str] = {
     "structure": "Tree-edit-distance similarity of directory trees (1 = identical).",
     "structure_difflib": "difflib sequence ratio of the rendered trees (the seed's measure).",
     "comment_quality": "How well per-file comments describe files.",
-    "build": "The generated project builds in the sandbox (0/1 per item).",
-    "functionality": "Fraction of functional tests that pass.",
-    "interface": "Fraction of the required public methods present (the seed's 'usability').",
-    "quality": "Static-analysis quality score.",
+    "comment_coverage": "Share of tree entries that carry a comment.",
+    "tree_parsed": "Share of answers that contain a parseable tree at all.",
+    "build": "The generated contract builds in the sandbox (0/1 per item).",
+    "typecheck": "The generated near-sdk-js contract passes `tsc --strict` (0/1 per item).",
+    "functionality": "Fraction of the hidden unit tests that pass (0 when the contract does not build).",
+    "interface": "Fraction of the spec's public methods present with the right signature (the seed's 'usability').",
+    "rustfmt_clean": "`rustfmt --check` finds nothing to change (0/1 per item).",
+    "warnings_per_100_lines": "rustc + clippy warnings per 100 non-blank lines (lower is better).",
 }
 
 TASK_TEXT: dict[str, str] = {

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nearcoder.leaderboard.about import SEED_NOTE, SEED_PARAMETERS, SEED_REPORTED, TASK_COLUMNS
+from nearcoder.leaderboard.about import AVERAGE_COLUMNS, SEED_NOTE, SEED_PARAMETERS, SEED_REPORTED, TASK_COLUMNS
 from nearcoder.leaderboard.display.columns import BENCHMARK_COLS, COLS, COLUMNS, size_bucket
 from nearcoder.leaderboard.store import models as orm
 
@@ -81,8 +81,7 @@ def leaderboard_frame(session: Session, include_seed: bool = True) -> pd.DataFra
     for col in BENCHMARK_COLS:
         if col not in df:
             df[col] = float("nan")
-    ours = [c.col_name for c in TASK_COLUMNS if not c.seed]
-    df[C.average.name] = df[ours].astype(float).mean(axis=1, skipna=True)
+    df[C.average.name] = df[list(AVERAGE_COLUMNS)].astype(float).mean(axis=1, skipna=True)
     df[C.size.name] = df[C.parameters.name].map(size_bucket)
     df = df.reindex(columns=COLS)
     return df.sort_values([C.average.name, C.model.name], ascending=[False, True], na_position="last",

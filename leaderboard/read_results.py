@@ -236,7 +236,8 @@ def _find_outcome(sample: dict, metric_names: list) -> dict | None:
     under a key such as ``outcome``, or inside a metric's per-item value (first item of a list)."""
     if _is_outcome(sample):
         return sample
-    candidates = [sample.get(k) for k in _OUTCOME_KEYS] + [sample.get(m) for m in metric_names]
+    candidates = [sample[k] for k in _OUTCOME_KEYS if k in sample]
+    candidates += [v for m in metric_names if isinstance(v := sample.get(m), (dict, list))]
     for value in candidates:
         for _ in range(3):  # unwrap [[{...}]] and {"outcome": {...}}
             if _is_outcome(value):
