@@ -47,10 +47,14 @@ def publish(
         if server:
             typer.echo(_publish_http(server, output_dirs, overrides))
             return
+        from rich.console import Console
+
         from nearcoder.leaderboard.envs import db_url
         from nearcoder.leaderboard.publish import publish as do_publish
 
-        report = do_publish(db_url(db), output_dirs, overrides)
+        url = db_url(db)
+        with Console(stderr=True).status(f"validating and publishing to {url}"):
+            report = do_publish(url, output_dirs, overrides)
     except (ResultsError, ValueError) as exc:
         typer.secho(f"nearcoder publish: {exc}", fg="red", err=True)
         raise typer.Exit(2) from exc

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,14 +20,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def server(tmp_path, db_url):
+def server(tmp_path, db_url, start_server):
     write_output_dir(tmp_path / "a", "alpha", {
         "near_humaneval_js": {"pass@1": [1.0, 0.0], "bleu": [0.2, 0.4]},
         "near_questions": {"rouge1": [0.5, 0.5]}}, parameters=3_000_000_000,
@@ -44,27 +33,8 @@ def server(tmp_path, db_url):
     publish(db_url, [tmp_path / "b"], ModelOverrides(stage="stage1", parent="alpha", model_type="fine-tuned"))
     write_output_dir(tmp_path / "x", XSS_NAME, {"near_questions": {"rouge1": [0.9, 0.7]}}, parameters=1_000_000)
     publish(db_url, [tmp_path / "x"])
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nearcoder.harness.cli", "leaderboard", "--db", db_url,
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            env={**os.environ, "NEARCODER_PUBLISH_TOKEN": ""}, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url + "/api/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode())
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("leaderboard did not start")
+    with start_server(db_url, tmp_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _rows(page, table: str = "#leaderboard-table") -> list[str]:

@@ -40,3 +40,24 @@ def test_viewer_only_server_refuses_publishing(tmp_path, db_url):
     resp = client.post("/api/publish", json={"files": _files(tmp_path)}, headers={"Authorization": "Bearer x"})
     assert resp.status_code == 403
     assert client.get("/api/health").json() == {"ok": True, "publishing": False}
+
+
+def test_cli_publishes_over_http_with_the_token(tmp_path, db_url, monkeypatch, start_server):
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from nearcoder.harness.cli import app
+
+    write_output_dir(tmp_path / "out", "remote-model", {"near_questions": {"rouge1": [0.3, 0.5]}})
+    runner = CliRunner()
+    with start_server(db_url, tmp_path, token="tok3n") as url:
+        monkeypatch.setenv("NEARCODER_PUBLISH_TOKEN", "wrong")
+        denied = runner.invoke(app, ["publish", str(tmp_path / "out"), "--server", url])
+        assert denied.exit_code == 2 and "401" in denied.output
+        monkeypatch.setenv("NEARCODER_PUBLISH_TOKEN", "tok3n")
+        ok = runner.invoke(app, ["publish", str(tmp_path / "out"), "--server", url, "--stage", "stage2"])
+        assert ok.exit_code == 0, ok.output
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    assert con.execute("select name, stage from models").fetchall() == [("remote-model", "stage2")]
+    assert con.execute("select count(*) from samples").fetchone() == (2,)
