@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 _FENCE = re.compile(r"^[ \t]*```[\w+#.-]*[ \t]*$", re.M)
 _CARGO_PROJECT = re.compile(r"^\s*\[(package|dependencies|dev-dependencies|lib|workspace)\]\s*$", re.M)
 _FILE_MARKER = re.compile(
-    r"^\s*(?://|#|<!--)?\s*(?:File:?\s*)?[`*]*(Cargo\.toml|build\.rs|src/[\w/]+\.rs|package\.json)[`*:]*\s*(?:-->)?\s*$",
+    r"^\s*(?://|#|<!--)?\s*(?:File:?\s*)?[`*]*(Cargo\.toml|build\.rs|src/(?!lib\.rs)[\w/]+\.rs|package\.json|"
+    r"src/(?!contract\.ts)[\w/]+\.[jt]s)[`*:]*\s*(?:-->)?\s*$",
     re.M | re.I,
 )
 _CODE_HINT = {
@@ -49,6 +50,11 @@ def extract_source(response: str, language: str = "rust") -> Extracted:
     text = (response or "").replace("\r\n", "\n")
     if not text.strip():
         return Extracted(None, "no_code_block: the reply is empty")
+    if language == "rust" and (_CARGO_PROJECT.search(text) or _FILE_MARKER.search(text)):
+        return Extracted(None, "cargo_project: the reply holds a Cargo project (Cargo.toml, build.rs or several "
+                               "files), not the single src/lib.rs")
+    if language == "js" and _FILE_MARKER.search(text):
+        return Extracted(None, "several_files: the reply holds several files, not the single src/contract.ts")
     # Segments alternate code / prose. They start inside the code block the prompt opened, unless the reply
     # begins with prose (a chat model introducing its own code block): then the code is in the odd segments.
     first_line, _, rest = text.lstrip().partition("\n")
@@ -62,11 +68,6 @@ def extract_source(response: str, language: str = "rust") -> Extracted:
     if len(blocks) > 1:
         return Extracted(None, f"several_code_blocks: {len(blocks)} code blocks; the answer must be one source file")
     code = blocks[0] + "\n"
-    if language == "rust" and (_CARGO_PROJECT.search(code) or _FILE_MARKER.search(code)):
-        return Extracted(None, "cargo_project: the reply holds a Cargo project (Cargo.toml or several files), "
-                               "not the single src/lib.rs")
-    if language == "js" and _FILE_MARKER.search(code):
-        return Extracted(None, "several_files: the reply holds several files, not the single src/contract.ts")
     if not _CODE_HINT[language].search(code):
         return Extracted(None, "no_code_block: the reply holds no source code")
     flags = [name for name, pattern in _SUSPICIOUS.items() if pattern.search(code)]

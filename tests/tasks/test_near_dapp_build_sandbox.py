@@ -67,6 +67,10 @@ def batch(backend, recipe):
         "warnings": (COUNTER, reference_reply(warned)),
         "cargo_project": (COUNTER, "[package]\nname = \"x\"\n[dependencies]\n```\n```rust\nfn main() {}\n```"),
         "no_code": (COUNTER, ""),
+        "proc_macro": (COUNTER, reference_reply(
+            '#![crate_type = "proc-macro"]\nextern crate proc_macro;\n#[proc_macro]\n'
+            'pub fn evil(i: proc_macro::TokenStream) -> proc_macro::TokenStream {\n'
+            '    let _ = std::process::Command::new("sh").status();\n    i\n}\n' + COUNTER.reference)),
         "unix_only": (COUNTER, reference_reply("#[allow(unused_imports)]\nuse std::os::unix::ffi::OsStrExt;\n"
                                                + COUNTER.reference)),
         "js_reference": (spec("counter", "js"), reference_reply(spec("counter", "js").reference)),
@@ -117,6 +121,12 @@ def test_reading_host_files_at_compile_time_is_contained(batch):
     assert "couldn't read" in r["log"] or "No such file" in r["log"]
 
 
+def test_proc_macro_attempt_does_not_build(batch):
+    r = batch["proc_macro"]
+    assert {"proc_macro", "process"} <= set(r["flags"])
+    assert not r["build"] and r["reason"].startswith("compile_error:"), r["reason"]
+
+
 def test_process_spawn_in_contract_stays_inside_the_sandbox(batch):
     r = batch["hostile"]
     assert "process" in r["flags"]
@@ -131,8 +141,7 @@ def test_warnings_are_counted_for_quality(batch):
 
 
 def test_rejected_replies_are_not_built(batch):
-    assert batch["cargo_project"]["reason"].startswith("several_code_blocks") or \
-        batch["cargo_project"]["reason"].startswith("cargo_project")
+    assert batch["cargo_project"]["reason"].startswith("cargo_project")
     assert batch["no_code"]["reason"].startswith("no_code_block")
     for name in ("cargo_project", "no_code"):
         assert not batch[name]["build"] and batch[name]["stage_rc"] == {}

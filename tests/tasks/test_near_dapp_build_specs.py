@@ -234,3 +234,10 @@ def test_chat_style_reply_with_prose_before_its_block():
     assert extract_source(two, "rust").reason.startswith("several_code_blocks")
     js = "Sure:\n```typescript\nimport { near } from \"near-sdk-js\";\nexport class A {}\n```"
     assert extract_source(js, "js").code.startswith("import")
+
+
+def test_cargo_project_anywhere_in_the_reply_is_rejected_but_a_lib_rs_header_is_fine():
+    reply = "[package]\nname = \"x\"\n[dependencies]\n```\n```rust\nfn main() {}\n```"
+    assert extract_source(reply, "rust").reason.startswith("cargo_project")
+    assert extract_source("// src/lib.rs\nuse near_sdk::near;\n", "rust").reason == "ok"
+    assert extract_source("fn a() {}\n```\n// build.rs\n```rust\nfn main() {}\n", "rust").reason.startswith("cargo_project")
