@@ -18,18 +18,23 @@ import numpy as np
 
 from nearcoder.harness.trees.model import Node, Tree
 
-try:
-    from numba import njit
-except ImportError:  # numba is a core dependency; keep the metric usable (slowly) without it
-    def njit(*args, **kwargs):
-        def wrap(fn):
-            return fn
-
-        return wrap(args[0]) if args and callable(args[0]) else wrap
+_KERNEL = None
 
 
-@njit(cache=True, nogil=True)
-def _zhang_shasha(lmd1, lab1, kr1, lmd2, lab2, kr2):  # pragma: no cover - compiled
+def _kernel():
+    """The compiled kernel, built on first use: importing this module stays cheap (no numba import)."""
+    global _KERNEL
+    if _KERNEL is None:
+        try:
+            from numba import njit
+        except ImportError:  # numba is a core dependency; keep the metric usable (slowly) without it
+            _KERNEL = _zhang_shasha
+        else:
+            _KERNEL = njit(cache=True, nogil=True)(_zhang_shasha)
+    return _KERNEL
+
+
+def _zhang_shasha(lmd1, lab1, kr1, lmd2, lab2, kr2):
     n1 = lab1.shape[0]
     n2 = lab2.shape[0]
     td = np.zeros((n1, n2), dtype=np.int32)
@@ -97,7 +102,7 @@ def ted(a: Tree, b: Tree) -> int:
     ids: dict[str, int] = {}
     lmd1, lab1, kr1 = postorder_arrays(a, ids)
     lmd2, lab2, kr2 = postorder_arrays(b, ids)
-    return int(_zhang_shasha(lmd1, lab1, kr1, lmd2, lab2, kr2))
+    return int(_kernel()(lmd1, lab1, kr1, lmd2, lab2, kr2))
 
 
 def to_zss(tree: Tree):

@@ -119,3 +119,27 @@ def test_score_texts_reads_any_two_formats():
     assert scores["tree_parsed"] == 1.0
     assert 0 < scores["comment_quality"] <= scores["comment_coverage"] <= 1
     assert score_texts("src/lib.rs", "no tree here, sorry.")["tree_parsed"] == 0.0
+
+
+def test_ted_matches_apted_on_a_directory_like_tree_of_150_entries():
+    apted = pytest.importorskip("apted")
+    import random
+
+    rng = random.Random(3)
+    paths = [f"{rng.choice(['src', 'tests', 'app', 'lib'])}/{rng.choice(['a', 'b', 'c'])}{rng.randint(0, 4)}/"
+             f"f{rng.randint(0, 40)}{rng.choice(['.rs', '.ts'])}" for _ in range(120)]
+    a = tree_from_paths(paths)
+    b = tree_from_paths([p.replace("f1", "g1") for p in paths if rng.random() > 0.15] + ["extra/new.rs"])
+    assert len(a) >= 100
+    expected = apted.APTED(Node("", True, "", a.children), Node("", True, "", b.children),
+                           apted.Config()).compute_edit_distance()
+    assert ted(a, b) == expected > 0
+
+
+def test_importing_the_cli_does_not_load_numba():
+    import subprocess
+    import sys
+
+    code = "import sys, nearcoder.harness.trees.cli; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
