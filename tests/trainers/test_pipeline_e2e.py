@@ -119,3 +119,18 @@ def test_lm_eval_scores_the_final_adapter_and_merged_checkpoint(pipeline):
             assert isinstance(scores[metric], float) and 0.0 <= scores[metric] <= 100.0
         assert results["n-samples"]["near_questions"]["effective"] == 2
         assert ("peft" in str(results["config"]["model_args"])) == (variant == "adapter")
+
+
+def test_merge_command_writes_a_fine_tuned_checkpoint(pipeline, tmp_path):
+    from typer.testing import CliRunner
+
+    from nearcoder.harness.cli import app
+
+    out = tmp_path / "merged-again"
+    result = CliRunner().invoke(app, ["train", "merge", str(pipeline["s1"]["checkpoint"]), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    manifest = read_manifest(out)
+    assert manifest.model_type == "fine-tuned" and manifest.stage == "stage1"
+    assert manifest.config["merged_from"] == str(pipeline["s1"]["checkpoint"])
+    bad = CliRunner().invoke(app, ["train", "merge", str(pipeline["s1"]["merged"])])
+    assert bad.exit_code == 2 and "not a PEFT adapter" in bad.output
