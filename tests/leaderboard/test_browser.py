@@ -79,6 +79,7 @@ def test_load_sort_filter_open_model_and_sample(server):
         assert XSS_NAME in rows
         assert page.locator('img[src="x"]').count() == 0 and dialogs == []
         assert "NEARCoder-3b" in rows  # seed reference row
+        page.screenshot(path=str(ARTIFACTS / "leaderboard-loaded.png"), full_page=True)
 
         # sort by a task column, ascending: beta (0.2) < alpha (0.5) < xss (0.8)
         page.locator("#sort-by input").click()
