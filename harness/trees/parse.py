@@ -139,16 +139,14 @@ def parse_line(line: str) -> Entry | str | None:
     if name.startswith("-") or "://" in name:
         return None
     parts, is_dir = split_path(name)
-    if not parts or any(not _NAME_OK.match(p) or _ELLIPSIS.match(p) for p in parts):
-        if parts and all(_NAME_OK.match(p) or _ELLIPSIS.match(p) for p in parts):
-            parts = [p for p in parts if not _ELLIPSIS.match(p)]  # `components/...`
-            if not parts:
-                return "skip"
-            is_dir = True
-        else:
-            return None
-    if not any(ch.isalnum() for ch in "".join(parts)):
+    named = [p for p in parts if not _ELLIPSIS.match(p)]
+    if parts and _ELLIPSIS.match(parts[-1]):  # `components/...`: a folder whose content is elided
+        is_dir = True
+    if not named:
+        return "skip"
+    if not all(_NAME_OK.match(p) for p in named) or not any(ch.isalnum() for ch in "".join(named)):
         return None
+    parts = named
     return Entry(pos, tuple(parts), is_dir, comment)
 
 

@@ -155,8 +155,8 @@ def test_the_biggest_fenced_block_wins_over_a_code_block():
 
 
 def test_ellipses_and_bare_bars_are_skipped():
-    text = "├── src/\n│   ├── lib.rs\n│   └── ...\n│\n└── components/...\n"
-    assert parse_tree(text).paths() == ["components/", "src/", "src/lib.rs"]
+    text = "├── src/\n│   ├── lib.rs\n│   └── ...\n│\n├── app/.../page.tsx\n└── components/...\n"
+    assert parse_tree(text).paths() == ["app/", "app/page.tsx", "components/", "src/", "src/lib.rs"]
 
 
 def test_paths_and_indentation_agree_and_duplicates_merge():
