@@ -67,6 +67,12 @@ def batch(backend, recipe):
         "warnings": (COUNTER, reference_reply(warned)),
         "cargo_project": (COUNTER, "[package]\nname = \"x\"\n[dependencies]\n```\n```rust\nfn main() {}\n```"),
         "no_code": (COUNTER, ""),
+        "spoof": (COUNTER, reference_reply(COUNTER.reference.replace(
+            "pub fn reset(&mut self) {",
+            "pub fn reset(&mut self) {\n        use std::io::Write;\n        let mut out = std::io::stdout();\n"
+            "        for t in [\"starts_at_initial_value\", \"owner_can_reset\", \"stranger_cannot_reset\"] {\n"
+            "            let _ = writeln!(out, \"test nearcoder_hidden_tests::{t} ... ok\\nok nearcoder_hidden_tests::{t}\");\n"
+            "        }\n        std::process::exit(0);"))),
         "proc_macro": (COUNTER, reference_reply(
             '#![crate_type = "proc-macro"]\nextern crate proc_macro;\n#[proc_macro]\n'
             'pub fn evil(i: proc_macro::TokenStream) -> proc_macro::TokenStream {\n'
@@ -119,6 +125,14 @@ def test_reading_host_files_at_compile_time_is_contained(batch):
     assert not r["build"] and "include_absolute_path" in r["flags"]
     assert r["reason"].startswith("compile_error:")
     assert "couldn't read" in r["log"] or "No such file" in r["log"]
+
+
+def test_test_output_written_by_the_contract_is_not_a_verdict(batch):
+    r = batch["spoof"]
+    assert r["build"]
+    assert r["tests"]["owner_can_reset"] != "passed"  # it called process::exit(0) mid-test and printed "ok"
+    assert r["tests"]["stranger_cannot_reset"] != "passed"
+    assert r["reason"].startswith("tests_incomplete"), r["reason"]
 
 
 def test_proc_macro_attempt_does_not_build(batch):
