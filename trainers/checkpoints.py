@@ -28,24 +28,29 @@ def root_base_model(parent: str) -> str:
     return manifest.base_model or manifest.name or parent
 
 
-def load_parent(model_name_or_path: str, dtype: str | None = None, quantized: bool = False):
-    """A model object when the parent is a LoRA adapter (merged on load), else the path for the trainer to load.
+def resolve_parent(model_name_or_path: str) -> str:
+    """The model a stage really trains on: an adapter's ``merged/`` checkpoint when it has one, else the path as
+    given. This is what lm-eval's ``pretrained=`` must name when the new adapter is scored with ``peft=``."""
+    merged = Path(model_name_or_path) / MERGED_DIR
+    return str(merged) if is_adapter(model_name_or_path) and merged.is_dir() else model_name_or_path
+
+
+def load_parent(parent: str, dtype: str | None = None, quantized: bool = False):
+    """What to hand the trainer for ``parent`` (see :func:`resolve_parent`): the path itself, or, for a LoRA
+    adapter without a merged checkpoint, the adapter merged into its base in memory.
 
     QLoRA cannot train on a merged-in-memory adapter; it needs the parent's merged checkpoint on disk.
     """
-    if not is_adapter(model_name_or_path):
-        return model_name_or_path
-    merged = Path(model_name_or_path) / MERGED_DIR
-    if merged.is_dir():
-        return str(merged)
+    if not is_adapter(parent):
+        return parent
     if quantized:
-        raise ValueError(f"{model_name_or_path} is a LoRA adapter; 4-bit training needs a merged parent: run "
-                         f"`nearcoder train merge {model_name_or_path}` and train on {merged}")
+        raise ValueError(f"{parent} is a LoRA adapter; 4-bit training needs a merged parent: run "
+                         f"`nearcoder train merge {parent}` and train on {Path(parent) / MERGED_DIR}")
     import torch
     from peft import AutoPeftModelForCausalLM
 
-    torch_dtype = getattr(torch, dtype) if dtype and dtype != "auto" else None
-    return AutoPeftModelForCausalLM.from_pretrained(model_name_or_path, dtype=torch_dtype).merge_and_unload()
+    torch_dtype = getattr(torch, dtype) if dtype and dtype != "auto" else "auto"
+    return AutoPeftModelForCausalLM.from_pretrained(parent, dtype=torch_dtype).merge_and_unload()
 
 
 def load_tokenizer(model_name_or_path: str):
@@ -104,7 +109,8 @@ def merge_adapter(adapter_dir: str | Path, out: str | Path | None = None, dtype:
     manifest = read_manifest(adapter_dir)
     if manifest is not None and not (out / "nearcoder_manifest.json").is_file():
         manifest.name, manifest.model_type = f"{manifest.name}-merged", "fine-tuned"
-        manifest.config = {**manifest.config, "merged_from": str(adapter_dir)}
+        manifest.config = {**manifest.config, "merged_from": str(adapter_dir),
+                           "lm_eval_model_args": f"pretrained={out}"}
         manifest.created = Manifest(name="", base_model=None).created
         write_manifest(out, manifest)
     return out

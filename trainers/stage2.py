@@ -17,7 +17,7 @@ from __future__ import annotations
 def main(training_args, model_args, data_args, pipeline_args):
     from trl import DPOTrainer, get_peft_config, get_quantization_config
 
-    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer
+    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
     from nearcoder.trainers.stage_runner import finish_stage
     from nearcoder.trainers.train_data import mix_records, to_datasets
 
@@ -28,7 +28,7 @@ def main(training_args, model_args, data_args, pipeline_args):
         if not records:
             raise ValueError("drop_unparsable_rejected removed every pair")
     train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
-    parent = model_args.model_name_or_path
+    parent = resolve_parent(model_args.model_name_or_path)
     training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
     trainer = DPOTrainer(
         model=load_parent(parent, model_args.dtype, model_args.load_in_4bit),

@@ -27,7 +27,7 @@ def as_completion(record: dict) -> dict:
 def main(training_args, model_args, data_args, pipeline_args):
     from trl import SFTTrainer, get_peft_config, get_quantization_config
 
-    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer
+    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
     from nearcoder.trainers.stage_runner import finish_stage
     from nearcoder.trainers.train_data import mix_records, to_datasets
 
@@ -36,7 +36,7 @@ def main(training_args, model_args, data_args, pipeline_args):
     if completion:
         records = [as_completion(r) for r in records]
     train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
-    parent = model_args.model_name_or_path
+    parent = resolve_parent(model_args.model_name_or_path)
     training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
     trainer = SFTTrainer(
         model=load_parent(parent, model_args.dtype, model_args.load_in_4bit),

@@ -79,9 +79,14 @@ def finish_stage(trainer, train_result, *, stage: str, parent: str, model_args, 
                    final_loss=history[-1]["loss"] if history else None,
                    trainable_parameters=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
     parameters = sum(p.numel() for n, p in trainer.model.named_parameters() if "lora_" not in n)
+    config = stage_config(model_args, data_args, pipeline_args, training_args)
+    if not adapter:
+        config["lm_eval_model_args"] = f"pretrained={out}"
+    elif not is_adapter(parent):  # lm-eval stacks one adapter on a full model; an adapter parent needs merged/
+        config["lm_eval_model_args"] = f"pretrained={parent},peft={out}"
     write_stage_manifest(out, stage=stage, name=pipeline_args.checkpoint_name or f"nearcoder-{stage}",
                          parent=parent, adapter=adapter, datasets=hashes, parameters=parameters, metrics=metrics,
-                         config=stage_config(model_args, data_args, pipeline_args, training_args))
+                         config=config)
     paths = {"checkpoint": out}
     if adapter and pipeline_args.merge_after_training:
         paths["merged"] = merge_adapter(out, dtype=model_args.dtype)

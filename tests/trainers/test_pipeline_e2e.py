@@ -105,9 +105,14 @@ def start_lm_eval(model_args: str, out: Path) -> subprocess.Popen:
 
 def test_lm_eval_scores_the_final_adapter_and_merged_checkpoint(pipeline):
     s2, s3, root = pipeline["s2"], pipeline["s3"], pipeline["root"]
+    # the manifests say how to score each checkpoint; the adapter sits on its parent's merged model
+    adapter_args = read_manifest(s3["checkpoint"]).config["lm_eval_model_args"]
+    merged_args = read_manifest(s3["merged"]).config["lm_eval_model_args"]
+    assert adapter_args == f"pretrained={s2['merged']},peft={s3['checkpoint']}"
+    assert merged_args == f"pretrained={s3['merged']}"
     runs = {  # both at once: each is mostly lm_eval's start-up, and there are two cores
-        "adapter": start_lm_eval(f"pretrained={s2['merged']},peft={s3['checkpoint']},dtype=float32", root / "eval-a"),
-        "merged": start_lm_eval(f"pretrained={s3['merged']},dtype=float32", root / "eval-m"),
+        "adapter": start_lm_eval(adapter_args + ",dtype=float32", root / "eval-a"),
+        "merged": start_lm_eval(merged_args + ",dtype=float32", root / "eval-m"),
     }
     for variant, proc in runs.items():
         _, stderr = proc.communicate(timeout=600)

@@ -5,7 +5,8 @@ import pytest
 
 from nearcoder.harness.trees import parse_tree
 from nearcoder.trainers.data.dataset_io import read_records
-from nearcoder.trainers.data.repo_trees import build_trees, repo_paths
+from nearcoder.trainers.data.repo_trees import TreeOptions, build_trees, repo_paths
+from nearcoder.trainers.data.user_prompts import build_prompts
 
 
 def test_fixture_repos_walk_and_file_list(tmp_path, fixtures):
@@ -35,11 +36,11 @@ def test_git_working_tree_uses_ls_files(tmp_path, fixtures):
 def test_eval_repositories_are_held_out(tmp_path, shared_data):
     with pytest.raises(ValueError, match="held out by near_dapp_trees"):
         build_trees([shared_data / "near-examples"], tmp_path / "t")
-    out, report = build_trees([shared_data / "near-examples"], tmp_path / "t2",
-                              options=__import__("nearcoder.trainers.data.repo_trees", fromlist=["TreeOptions"])
-                              .TreeOptions(include_eval_repos=True))
+    out, report = build_trees([shared_data / "near-examples"], tmp_path / "t2", TreeOptions(include_eval_repos=True))
     assert report["records"] >= 30 and report["contaminated"]
     assert "CONTAMINATED" in (out / "README.md").read_text()
+    prompts, _ = build_prompts(out, tmp_path / "p")  # the warning follows the data downstream
+    assert "CONTAMINATED" in (prompts / "README.md").read_text()
 
 
 def test_missing_input_is_a_clear_error(tmp_path):

@@ -50,6 +50,16 @@ def eval_repo_names(tasks: Path | None = None) -> set[str]:
     return names
 
 
+def contamination_notes(repos: list[str]) -> list[str]:
+    """Card notes for datasets derived from trees: which records come from near_dapp_trees eval repositories."""
+    held_out = eval_repo_names()
+    hit = sorted({r for r in repos if r.lower() in held_out})
+    if not hit:
+        return ["No repository of the near_dapp_trees eval set is included."]
+    return [f"CONTAMINATED: includes {len(hit)} repositories near_dapp_trees evaluates on ({', '.join(hit)}); "
+            "do not score near_dapp_trees with models trained on it."]
+
+
 def repo_paths(repo: Path) -> tuple[list[str], str]:
     """File paths of one repository and where they came from (``files.txt``, ``git`` or ``walk``)."""
     listing = repo / "files.txt"
@@ -136,9 +146,7 @@ def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions 
         sources=[str(p) for p in inputs],
         tables=[Table("Repositories", ["read", "kept", "skipped"], [[len(repos), len(records), len(skipped)]])]
         + ([Table("Skipped", ["repo", "reason"], skipped)] if skipped else []),
-        notes=[f"CONTAMINATED: includes {len(contaminated)} repositories near_dapp_trees evaluates on "
-               f"({', '.join(contaminated)}); do not score near_dapp_trees with models trained on it."]
-        if contaminated else ["No repository of the near_dapp_trees eval set is included."],
+        notes=contamination_notes([r["repo"] for r in records]),
     )
     path = write_dataset(out, records, card, {"inputs": [str(p) for p in inputs], **asdict(options)}, fmt)
     return path, {"repos": len(repos), "records": len(records), "skipped": skipped, "contaminated": contaminated}

@@ -22,6 +22,7 @@ import urllib.error
 from pathlib import Path
 
 from nearcoder.trainers.data.dataset_io import DatasetCard, Table, read_records, write_dataset
+from nearcoder.trainers.data.repo_trees import contamination_notes
 
 
 def endpoint_prompt(repo: str, readme: str, tree_text: str, retries: int = 3, timeout: float = 60.0) -> str:
@@ -94,7 +95,8 @@ def build_prompts(trees_path: str | Path, out: str | Path, use_endpoint: bool = 
         tables=[Table("Prompts", ["records in", "prompts written", "prompts that leak names", "endpoint failures"],
                       [[len(rows), len(records), leaks, len(failures)]])]
         + ([Table("Failures", ["repo", "error"], failures)] if failures else []),
-        notes=["Writers: nearcoder.harness.trees.prompts (shared with the near_dapp_trees benchmark)."],
+        notes=["Writers: nearcoder.harness.trees.prompts (shared with the near_dapp_trees benchmark)."]
+        + contamination_notes([r["repo"] for r in records]),
     )
     args = {"trees": str(trees_path), "writer": writer, "retries": retries}
     return write_dataset(out, records, card, args, fmt), {"records": len(records), "failures": failures,
