@@ -14,6 +14,28 @@ from nearcoder.tasks.near_humaneval.programs import build_program
 STDERR_TAIL_CHARS = 800
 
 
+class SandboxNotReady(RuntimeError):
+    """The sandbox cannot score programs (backend unusable, dependencies not prepared): scores would be 0."""
+
+
+def check_sandbox_ready(langs: set[str], backend: str | None = None) -> None:
+    """Raise :class:`SandboxNotReady` with the fix, rather than score every sample as a failure."""
+    from nearcoder.sandboxes.factory import backend_class, backend_name
+    from nearcoder.sandboxes.toolchain import prepared
+
+    ok, why = backend_class(backend).available()
+    if not ok:
+        raise SandboxNotReady(f"sandbox backend {backend_name(backend)!r} is not usable: {why}")
+    prep = prepared()
+    missing = []
+    if "rust" in langs and prep.rust_deps is None:
+        missing.append("the rand/regex/md5 crates")
+    if "js" in langs and prep.js_modules is None:
+        missing.append("the js-md5 npm package")
+    if missing:
+        raise SandboxNotReady(f"{' and '.join(missing)} are not prepared: run `nearcoder sandbox prepare` once")
+
+
 @dataclass
 class SampleResult:
     """One executed completion, as it appears in ``--log_samples`` output."""
@@ -53,6 +75,7 @@ def execute_samples(
     if len(docs) != len(completions):
         raise ValueError(f"{len(docs)} documents but {len(completions)} response lists")
     built = [[build_program(doc, text) for text in texts] for doc, texts in zip(docs, completions)]
+    check_sandbox_ready({prog.lang for row in built for prog in row}, backend)
     index: dict[tuple[str, str], int] = {}
     programs: list[TestProgram] = []
     for row in built:

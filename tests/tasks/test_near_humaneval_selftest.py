@@ -54,3 +54,14 @@ def test_unknown_language_is_an_error(tmp_path, shared_data):
     assert proc.returncode != 0
     assert "choose one of js, rust" in (proc.stdout + proc.stderr)
     assert "Traceback" not in proc.stderr
+
+
+def test_unprepared_dependencies_are_an_error_not_zero_scores(tmp_path, shared_data, monkeypatch):
+    from nearcoder.tasks.near_humaneval.execution import SandboxNotReady, execute_samples
+    from nearcoder.tasks.near_humaneval.selftest import load_records
+
+    monkeypatch.setenv("NEARCODER_DATA_DIR", str(shared_data))
+    monkeypatch.setenv("NEARCODER_CACHE", str(tmp_path / "empty-cache"))
+    doc = load_records("rust")[0]
+    with pytest.raises(SandboxNotReady, match="nearcoder sandbox prepare"):
+        execute_samples([doc], [["\n    false\n}\n"]], progress=False)
