@@ -226,12 +226,26 @@ def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]
                                  verdict=s.verdict, reason=s.reason) for s in samples]
             report.added.append(str(run.path))
             report.models.append(info.name)
-        if score_rows:
-            conn.execute(orm.Score.__table__.insert(), score_rows)
-        if sample_rows:
-            conn.execute(orm.Sample.__table__.insert(), sample_rows)
+        _bulk_insert(conn, orm.Score.__table__, score_rows)
+        _bulk_insert(conn, orm.Sample.__table__, sample_rows, json_columns=("metrics",))
         report.samples = len(sample_rows)
     return report
+
+
+def _bulk_insert(conn, table, rows: list[dict], json_columns: tuple[str, ...] = ()) -> None:
+    """Insert many rows. On SQLite straight through the driver's ``executemany`` (SQLAlchemy's per-row
+    parameter processing dominated publishing time); elsewhere through SQLAlchemy core."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    import json
+
+    cols = list(rows[0])
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    params = [tuple(json.dumps(r[c]) if c in json_columns else r[c] for c in cols) for r in rows]
+    conn.exec_driver_sql(sql, params)
 
 
 def _jsonable(obj: Any) -> Any:
