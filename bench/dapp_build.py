@@ -95,12 +95,12 @@ def render(sequential, parallel, workers, js_each, cold, copy) -> str:
         "|---|---:|",
     ]
     if cold is not None:
-        lines.append(f"| cold: prepare the near-sdk cache (compile ~280 crates, crates already downloaded) | {cold:.0f} |")
+        lines.append(f"| cold: prepare the near-sdk caches, native + wasm32 (crates already downloaded) | {cold:.0f} |")
     if copy is not None:
         lines.append(f"| baseline: copy the warm target dir for one sample | {copy[0]:.1f} |")
         lines.append(f"| baseline: `cargo test` on that copy | {copy[1]:.1f} |")
     lines += [
-        f"| warm: one Rust sample, median over {len(durations)} references (all five stages) | {statistics.median(durations):.1f} |",
+        f"| warm: one Rust sample, median over {len(durations)} references (all six stages, wasm build included) | {statistics.median(durations):.1f} |",
         f"| warm: slowest reference | {max(durations):.1f} |",
         f"| warm: all {len(durations)} references, {workers} in parallel (wall) | {parallel:.1f} |",
         f"| warm: one JS type check | {js_each:.1f} |",
