@@ -33,7 +33,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         sets = default_eval_sets(DATA)
-        timed("corpus: near-docs (all folders)", lambda: build_corpus([DATA / "near-docs"], tmp / "c", eval_sets=sets), rows)
+        timed("corpus: near-docs (all folders)",
+              lambda: build_corpus([DATA / "near-docs"], tmp / "c", eval_sets=sets), rows)
         timed("trees: near-examples (eval repos included)",
               lambda: build_trees([DATA / "near-examples"], tmp / "t", TreeOptions(include_eval_repos=True)), rows)
         timed("prompts: extractive, near-examples trees", lambda: build_prompts(tmp / "t", tmp / "p"), rows)
@@ -41,7 +42,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; date {time.strftime('%Y-%m-%d')}\n")
     print("| builder | seconds | records | notes |\n|---|---:|---:|---|")
     for label, seconds, report in rows:
-        notes = {k: v for k, v in report.items() if k in ("files", "too_short", "near_duplicates", "decontaminated_docs", "repos", "leaks")}
+        keys = ("files", "too_short", "near_duplicates", "decontaminated_docs", "repos", "leaks")
+        notes = {k: v for k, v in report.items() if k in keys}
         print(f"| {label} | {seconds:.1f} | {report.get('records')} | {notes} |")
 
 

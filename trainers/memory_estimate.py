@@ -105,7 +105,8 @@ class MemoryEstimate:
 
 
 def estimate_memory(counts: ParameterCounts, *, seq_len: int, micro_batch: int, gradient_checkpointing: bool,
-                    precision_bytes: int, load_in_4bit: bool, use_peft: bool, preference_pairs: bool) -> MemoryEstimate:
+                    precision_bytes: int, load_in_4bit: bool, use_peft: bool,
+                    preference_pairs: bool) -> MemoryEstimate:
     est = MemoryEstimate()
     other = counts.total - counts.linear
     if load_in_4bit:
@@ -173,7 +174,9 @@ def render_tables(title: str, est: MemoryEstimate, budget: TokenBudget, device_g
     tokens = Table(title=f"{title}: token budget")
     tokens.add_column("quantity")
     tokens.add_column("value", justify="right")
-    fmt = lambda v: f"{v:,}" if isinstance(v, int) else "unknown (dataset not built yet)"  # noqa: E731
+    def fmt(v):
+        return f"{v:,}" if isinstance(v, int) else "unknown (dataset not built yet)"
+
     tokens.add_row("tokens per optimizer step", fmt(budget.tokens_per_step))
     tokens.add_row("dataset records", fmt(budget.dataset_records))
     tokens.add_row(f"dataset tokens ({budget.dataset_tokens_how})", fmt(budget.dataset_tokens))

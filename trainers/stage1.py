@@ -19,11 +19,10 @@ from __future__ import annotations
 
 
 def main(training_args, model_args, data_args, pipeline_args):
-    from trl import SFTTrainer, get_peft_config, get_quantization_config
-
     from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
     from nearcoder.trainers.stage_runner import finish_stage
     from nearcoder.trainers.train_data import mix_records, to_datasets
+    from trl import SFTTrainer, get_peft_config, get_quantization_config
 
     records, hashes = mix_records(data_args, {"text"})
     records = [r for r in records if len(r["text"]) >= training_args.min_text_chars]
@@ -45,10 +44,9 @@ def main(training_args, model_args, data_args, pipeline_args):
 
 
 def make_parser(prog: str | None = None):
-    from trl import ModelConfig, TrlParser
-
     from nearcoder.trainers.stage1_config import Stage1Config
     from nearcoder.trainers.train_data import PipelineArguments, TrainDataArguments
+    from trl import ModelConfig, TrlParser
 
     return TrlParser((Stage1Config, ModelConfig, TrainDataArguments, PipelineArguments), prog=prog)
 

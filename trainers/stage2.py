@@ -15,13 +15,14 @@ from __future__ import annotations
 
 
 def main(training_args, model_args, data_args, pipeline_args):
-    from trl import DPOTrainer, get_peft_config, get_quantization_config
-
     from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
     from nearcoder.trainers.stage_runner import finish_stage
     from nearcoder.trainers.train_data import mix_records, to_datasets
+    from trl import DPOTrainer, get_peft_config, get_quantization_config
 
-    columns = {"prompt", "chosen", "rejected"} | ({"rejected_parses"} if training_args.drop_unparsable_rejected else set())
+    columns = {"prompt", "chosen", "rejected"}
+    if training_args.drop_unparsable_rejected:
+        columns.add("rejected_parses")
     records, hashes = mix_records(data_args, columns)
     if training_args.drop_unparsable_rejected:
         records = [r for r in records if r.pop("rejected_parses")]
@@ -45,10 +46,9 @@ def main(training_args, model_args, data_args, pipeline_args):
 
 
 def make_parser(prog: str | None = None):
-    from trl import ModelConfig, TrlParser
-
     from nearcoder.trainers.stage2_config import Stage2Config
     from nearcoder.trainers.train_data import PipelineArguments, TrainDataArguments
+    from trl import ModelConfig, TrlParser
 
     return TrlParser((Stage2Config, ModelConfig, TrainDataArguments, PipelineArguments), prog=prog)
 

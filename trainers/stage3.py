@@ -25,11 +25,10 @@ def as_completion(record: dict) -> dict:
 
 
 def main(training_args, model_args, data_args, pipeline_args):
-    from trl import SFTTrainer, get_peft_config, get_quantization_config
-
     from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
     from nearcoder.trainers.stage_runner import finish_stage
     from nearcoder.trainers.train_data import mix_records, to_datasets
+    from trl import SFTTrainer, get_peft_config, get_quantization_config
 
     completion = training_args.segment_format == "completion"
     records, hashes = mix_records(data_args, {"text", "context", "code", "fim"} if completion else {"text"})
@@ -53,10 +52,9 @@ def main(training_args, model_args, data_args, pipeline_args):
 
 
 def make_parser(prog: str | None = None):
-    from trl import ModelConfig, TrlParser
-
     from nearcoder.trainers.stage3_config import Stage3Config
     from nearcoder.trainers.train_data import PipelineArguments, TrainDataArguments
+    from trl import ModelConfig, TrlParser
 
     return TrlParser((Stage3Config, ModelConfig, TrainDataArguments, PipelineArguments), prog=prog)
 

@@ -7,7 +7,12 @@ from pathlib import Path
 from nearcoder.trainers.checkpoints import is_adapter, merge_adapter, stage_config, write_stage_manifest
 from nearcoder.trainers.data.dataset_io import read_records
 from nearcoder.trainers.memory_estimate import (
-    MemoryEstimate, count_parameters, estimate_memory, load_config, render_tables, token_budget,
+    MemoryEstimate,
+    count_parameters,
+    estimate_memory,
+    load_config,
+    render_tables,
+    token_budget,
 )
 
 TEXT_COLUMNS = {"stage1": ("text",), "stage2": ("prompt", "chosen", "rejected"), "stage3": ("text",)}
@@ -48,9 +53,10 @@ def dry_run(stage: str, model_args, training_args, data_args, pipeline_args, con
     counts = count_parameters(config, model_args.lora_r, model_args.lora_target_modules, model_args.use_peft)
     precision = 2 if (training_args.bf16 or training_args.fp16 or model_args.dtype in ("bfloat16", "float16")) else 4
     seq_len = training_args.max_length or 1024
+    checkpointing = bool(getattr(training_args, "activation_checkpointing", False)
+                         or training_args.gradient_checkpointing)
     est = estimate_memory(counts, seq_len=seq_len, micro_batch=training_args.per_device_train_batch_size,
-                          gradient_checkpointing=bool(getattr(training_args, "activation_checkpointing", False)
-                                                      or training_args.gradient_checkpointing), precision_bytes=precision,
+                          gradient_checkpointing=checkpointing, precision_bytes=precision,
                           load_in_4bit=model_args.load_in_4bit, use_peft=model_args.use_peft,
                           preference_pairs=preference)
     records, tokens, how = _dataset_size(data_args, TEXT_COLUMNS[stage], model_args.model_name_or_path)

@@ -79,7 +79,7 @@ def mix_records(data_args: TrainDataArguments, required: set[str]) -> tuple[list
             raise ValueError(f"{path}: records lack {sorted(required - records[0].keys())}; "
                              f"this stage needs columns {sorted(required)}")
         hashes[str(path)] = dataset_hash(path)
-        whole, part = int(math.floor(weight)), weight - math.floor(weight)
+        whole, part = math.floor(weight), weight - math.floor(weight)
         chosen = records * whole + rng.sample(records, round(part * len(records)))
         mixed += [{k: r[k] for k in required} for r in chosen]
     rng.shuffle(mixed)

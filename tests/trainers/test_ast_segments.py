@@ -1,7 +1,12 @@
 import pytest
-
 from nearcoder.trainers.data.ast_segments import (
-    FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX, AstOptions, Segmenter, build_segments, fim_format,
+    FIM_MIDDLE,
+    FIM_PREFIX,
+    FIM_SUFFIX,
+    AstOptions,
+    Segmenter,
+    build_segments,
+    fim_format,
 )
 from nearcoder.trainers.data.dataset_io import read_records
 
@@ -38,7 +43,8 @@ def test_typescript_classes_keep_decorators_and_exports(fixtures):
     assert segs["PostedMessage"].kind == "exported class" and segs["PostedMessage"].code.startswith("/** A message")
     assert segs["Pagination"].kind == "interface"
     methods = by_name(Segmenter(max_chars=300).segments("c.ts", source, "typescript"))
-    assert methods["add_message"].kind == "method" and "@call({ payableFunction: true })" in methods["add_message"].code
+    add = methods["add_message"]
+    assert add.kind == "method" and "@call({ payableFunction: true })" in add.code
 
 
 def test_javascript_functions_and_arrow_functions(fixtures):

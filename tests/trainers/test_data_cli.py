@@ -1,6 +1,5 @@
-from typer.testing import CliRunner
-
 from nearcoder.harness.cli import app
+from typer.testing import CliRunner
 
 
 def test_data_commands_write_datasets_and_report(tmp_path, fixtures):

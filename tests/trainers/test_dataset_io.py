@@ -1,12 +1,19 @@
 import json
 
 import pytest
-
-from nearcoder.trainers.data.dataset_io import DatasetCard, Table, dataset_hash, read_records, records_hash, write_dataset
+from nearcoder.trainers.data.dataset_io import (
+    DatasetCard,
+    Table,
+    dataset_hash,
+    read_records,
+    records_hash,
+    write_dataset,
+)
 
 
 def card():
-    return DatasetCard("demo", "a demo", "corpus", {"text": "the text"}, tables=[Table("Counts", ["a", "b"], [[1, 2]])])
+    return DatasetCard("demo", "a demo", "corpus", {"text": "the text"},
+                       tables=[Table("Counts", ["a", "b"], [[1, 2]])])
 
 
 def test_roundtrip_jsonl_card_and_hash(tmp_path):

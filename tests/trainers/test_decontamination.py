@@ -1,5 +1,9 @@
 from nearcoder.trainers.data.decontamination import (
-    ContaminationIndex, EvalSet, decontaminate, default_eval_sets, section_text,
+    ContaminationIndex,
+    EvalSet,
+    decontaminate,
+    default_eval_sets,
+    section_text,
 )
 
 EVAL = ("The quick brown fox jumps over the lazy dog near the edge of the blockchain while the sharded runtime "

@@ -1,5 +1,4 @@
 import pytest
-
 from nearcoder.trainers.memory_estimate import GIB, count_parameters, estimate_memory, load_config, token_budget
 
 ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "c_fc", "c_proj"]

@@ -9,8 +9,9 @@ BASE = ("An account on NEAR can hold many access keys. A full access key can do 
 
 
 def test_near_duplicate_is_found_and_first_kept():
-    texts = [BASE, BASE.replace("password", "secret phrase"), "Completely different text about sharding and "
-             "validators producing chunks in parallel across the network of the protocol."]
+    other = ("Completely different text about sharding and validators producing chunks in parallel across the "
+             "network of the protocol.")
+    texts = [BASE, BASE.replace("password", "secret phrase"), other]
     drop = find_near_duplicates(texts, threshold=0.8)
     assert set(drop) == {1} and drop[1][0] == 0 and drop[1][1] >= 0.8
 

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from nearcoder.harness.manifest import read_manifest
 from nearcoder.trainers import stage1, stage2, stage3
 from nearcoder.trainers.data.ast_segments import AstOptions, build_segments
@@ -65,7 +64,8 @@ def test_each_stage_writes_adapter_merged_and_manifest_with_lineage(pipeline):
         assert adapter.datasets == {str(p): dataset_hash(p) for p in datasets}
         assert adapter.metrics["global_step"] > 0 and adapter.metrics["final_loss"] > 0
         assert adapter.git_commit and "Stage" + stage[-1] + "Config" in adapter.config
-        assert json.loads((paths["checkpoint"] / "adapter_config.json").read_text())["base_model_name_or_path"] == str(parent)
+        adapter_config = json.loads((paths["checkpoint"] / "adapter_config.json").read_text())
+        assert adapter_config["base_model_name_or_path"] == str(parent)
 
 
 def test_dpo_pairs_come_from_the_stage1_model(pipeline):
@@ -127,9 +127,8 @@ def test_lm_eval_scores_the_final_adapter_and_merged_checkpoint(pipeline):
 
 
 def test_merge_command_writes_a_fine_tuned_checkpoint(pipeline, tmp_path):
-    from typer.testing import CliRunner
-
     from nearcoder.harness.cli import app
+    from typer.testing import CliRunner
 
     out = tmp_path / "merged-again"
     result = CliRunner().invoke(app, ["train", "merge", str(pipeline["s1"]["checkpoint"]), "--out", str(out)])

@@ -2,7 +2,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from nearcoder.harness.trees import parse_tree
 from nearcoder.trainers.data.dataset_io import read_records
 from nearcoder.trainers.data.repo_trees import TreeOptions, build_trees, repo_paths
@@ -10,7 +9,7 @@ from nearcoder.trainers.data.user_prompts import build_prompts
 
 
 def test_fixture_repos_walk_and_file_list(tmp_path, fixtures):
-    out, report = build_trees([fixtures / "repos"], tmp_path / "trees")
+    out, _ = build_trees([fixtures / "repos"], tmp_path / "trees")
     records = {r["repo"]: r for r in read_records(out)}
     assert set(records) == {"counter-rs", "guest-book-ts", "listed-nft"}
     assert records["counter-rs"]["origin"] == "walk" and records["listed-nft"]["origin"] == "files.txt"
@@ -20,7 +19,7 @@ def test_fixture_repos_walk_and_file_list(tmp_path, fixtures):
     paths = parse_tree(tree).paths()
     assert any(p.endswith("src/lib.rs") for p in paths)
     listed = parse_tree(records["listed-nft"]["tree"]).paths()
-    assert not any(p.endswith(".wasm") or p.endswith("Cargo.lock") for p in listed)  # cleaned by the trees rules
+    assert not any(p.endswith((".wasm", "Cargo.lock")) for p in listed)  # cleaned by the trees rules
 
 
 def test_git_working_tree_uses_ls_files(tmp_path, fixtures):

@@ -4,10 +4,9 @@ import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console
-
 from nearcoder.trainers import stage1, stage2, stage3
 from nearcoder.trainers.stage_runner import dry_run, parse_stage_args
+from rich.console import Console
 
 CONFIGS = Path(__file__).resolve().parents[2] / "trainers" / "configs"
 PARSERS = {"stage1": stage1.make_parser, "stage2": stage2.make_parser, "stage3": stage3.make_parser}
@@ -53,9 +52,8 @@ def test_invalid_values_name_the_field(tiny_model):
 
 
 def test_cli_dry_run(tmp_path):
-    from typer.testing import CliRunner
-
     from nearcoder.harness.cli import app
+    from typer.testing import CliRunner
 
     result = CliRunner().invoke(app, ["train", "stage1", "--config", str(CONFIGS / "a10g" / "stage1.yaml"),
                                       "--dry-run", "--per_device_train_batch_size", "4"])

@@ -1,5 +1,4 @@
 import pytest
-
 from nearcoder.trainers.data.dataset_io import DatasetCard, dataset_hash, write_dataset
 from nearcoder.trainers.train_data import TrainDataArguments, mix_records
 

@@ -3,7 +3,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from nearcoder.trainers.data.dataset_io import read_records
 from nearcoder.trainers.data.repo_trees import build_trees
 from nearcoder.trainers.data.user_prompts import build_prompts
@@ -33,7 +32,7 @@ class ChatServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append((self.path, dict(self.headers), body))
                 if outer.failures > 0:
@@ -69,7 +68,7 @@ def test_endpoint_prompts_use_the_seed_template(tmp_path, trees, monkeypatch):
     monkeypatch.setenv("NEARCODER_PROMPT_MODEL", "gpt-4o")
     monkeypatch.setenv("NEARCODER_PROMPT_API_KEY", "sk-test")
     try:
-        out, report = build_prompts(trees, tmp_path / "p", use_endpoint=True)
+        out, _ = build_prompts(trees, tmp_path / "p", use_endpoint=True)
     finally:
         server.close()
     rows = read_records(out)

@@ -196,8 +196,9 @@ class AstOptions:
     seed: int = 0
 
 
-def build_segments(inputs: list[str | Path], out: str | Path, options: AstOptions = AstOptions(),
+def build_segments(inputs: list[str | Path], out: str | Path, options: AstOptions | None = None,
                    fmt: str = "jsonl", progress=None) -> tuple[Path, dict]:
+    options = options or AstOptions()
     if not 0.0 <= options.fim_rate <= 1.0:
         raise ValueError(f"fim_rate must be within [0, 1], got {options.fim_rate}")
     roots = [Path(p) for p in inputs]

@@ -42,9 +42,10 @@ def find_docs(roots: list[Path]) -> list[Path]:
     return files
 
 
-def build_corpus(inputs: list[str | Path], out: str | Path, options: CorpusOptions = CorpusOptions(),
+def build_corpus(inputs: list[str | Path], out: str | Path, options: CorpusOptions | None = None,
                  eval_sets: list[EvalSet] | None = None, fmt: str = "jsonl", progress=None) -> tuple[Path, dict]:
     """Build the corpus into ``out``; returns (directory, report) where report counts every removal."""
+    options = options or CorpusOptions()
     roots = [Path(p) for p in inputs]
     files = find_docs(roots)
     if not files:

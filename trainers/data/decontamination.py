@@ -154,7 +154,7 @@ class ContaminationIndex:
     sizes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, sets: list[EvalSet], n: int = 13, min_words: int = 8) -> "ContaminationIndex":
+    def build(cls, sets: list[EvalSet], n: int = 13, min_words: int = 8) -> ContaminationIndex:
         index = cls(n=n, min_words=min_words)
         for s in sets:
             index.sizes[s.name] = len(s.texts)

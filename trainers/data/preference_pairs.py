@@ -99,15 +99,16 @@ def pick_backend(requested: str, checkpoint: str) -> str:
 
 
 def build_pairs(prompts_path: str | Path, checkpoint: str, out: str | Path,
-                options: GenerationOptions = GenerationOptions(), fmt: str = "jsonl",
+                options: GenerationOptions | None = None, fmt: str = "jsonl",
                 progress=None) -> tuple[Path, dict]:
-    from transformers import AutoTokenizer
-
+    options = options or GenerationOptions()
     from nearcoder.harness.trees import parse_tree
+    from transformers import AutoTokenizer
 
     rows = read_records(prompts_path)
     if not rows or not {"prompt", "tree"} <= rows[0].keys():
-        raise ValueError(f"{prompts_path}: expected records with prompt and tree; build them with `nearcoder data prompts`")
+        raise ValueError(f"{prompts_path}: expected records with prompt and tree; "
+                         "build them with `nearcoder data prompts`")
     backend = pick_backend(options.backend, checkpoint)
     user_prompts = [r["prompt"] for r in rows]
     if backend == "vllm":

@@ -56,8 +56,8 @@ def contamination_notes(repos: list[str]) -> list[str]:
     hit = sorted({r for r in repos if r.lower() in held_out})
     if not hit:
         return ["No repository of the near_dapp_trees eval set is included."]
-    return [f"CONTAMINATED: includes {len(hit)} repositories near_dapp_trees evaluates on ({', '.join(hit)}); "
-            "do not score near_dapp_trees with models trained on it."]
+    return [(f"CONTAMINATED: includes {len(hit)} repositories near_dapp_trees evaluates on ({', '.join(hit)}); "
+             "do not score near_dapp_trees with models trained on it.")]
 
 
 def repo_paths(repo: Path) -> tuple[list[str], str]:
@@ -66,7 +66,8 @@ def repo_paths(repo: Path) -> tuple[list[str], str]:
     if listing.is_file():
         return [p.strip() for p in listing.read_text(encoding="utf-8").splitlines() if p.strip()], "files.txt"
     if (repo / ".git").exists():
-        out = subprocess.run(["git", "-C", str(repo), "ls-files"], capture_output=True, text=True, timeout=60)
+        out = subprocess.run(["git", "-C", str(repo), "ls-files"], capture_output=True, text=True, timeout=60,
+                             check=False)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.split("\n")[:-1] if out.stdout.endswith("\n") else out.stdout.split("\n"), "git"
     paths = [str(p.relative_to(repo)) for p in sorted(repo.rglob("*"))
@@ -110,8 +111,9 @@ def tree_record(repo: Path, options: TreeOptions) -> tuple[dict | None, str]:
             "origin": origin}, ""
 
 
-def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions = TreeOptions(),
+def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions | None = None,
                 fmt: str = "jsonl", progress=None) -> tuple[Path, dict]:
+    options = options or TreeOptions()
     repos = [r for root in inputs for r in find_repos(Path(root))]
     if not repos:
         raise ValueError(f"no repositories under {', '.join(map(str, inputs))}")
@@ -131,8 +133,9 @@ def build_trees(inputs: list[str | Path], out: str | Path, options: TreeOptions 
         reasons: dict[str, int] = {}
         for _, reason in skipped:
             reasons[reason] = reasons.get(reason, 0) + 1
-        raise ValueError(f"no repository kept out of {len(repos)}: " + "; ".join(f"{n} {r}" for r, n in reasons.items())
-                         + (" (pass --include-eval-repos only for smoke tests)" if any("eval set" in r for r in reasons) else ""))
+        hint = " (pass --include-eval-repos only for smoke tests)" if any("eval set" in r for r in reasons) else ""
+        summary = "; ".join(f"{n} {r}" for r, n in reasons.items())
+        raise ValueError(f"no repository kept out of {len(repos)}: {summary}{hint}")
     contaminated = sorted(r["repo"] for r in records if r["repo"].lower() in held_out)
     card = DatasetCard(
         name="NEAR dApp trees",

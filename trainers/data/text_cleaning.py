@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-MDX_IMPORT = re.compile(r"^(import|export)\s.+?(from\s+['\"].+?['\"])?;?\s*$", re.M)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+MDX_IMPORT = re.compile(r"^(import|export)\s.+?(from\s+['\"].+?['\"])?;?\s*$", re.MULTILINE)
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*?)?/?>")
-HEADING_ANCHOR = re.compile(r"\s*\{#[^}]+\}\s*$", re.M)
-BADGE_LINE = re.compile(r"^\s*(\[!\[.*|<img\s.*|<a\s.*<img.*)$", re.M)
+HEADING_ANCHOR = re.compile(r"\s*\{#[^}]+\}\s*$", re.MULTILINE)
+BADGE_LINE = re.compile(r"^\s*(\[!\[.*|<img\s.*|<a\s.*<img.*)$", re.MULTILINE)
 BLANK_RUNS = re.compile(r"\n{3,}")
-CODE_FENCE = re.compile(r"(```.*?```)", re.S)
+CODE_FENCE = re.compile(r"(```.*?```)", re.DOTALL)
 
 
 def clean_markdown(text: str) -> str:

@@ -51,8 +51,13 @@ def build_prompts(trees_path: str | Path, out: str | Path, use_endpoint: bool = 
                   fmt: str = "jsonl", progress=None) -> tuple[Path, dict]:
     """Add a ``prompt`` to every trees record (extractive unless ``use_endpoint``)."""
     from nearcoder.harness.trees.parse import parse_tree
-    from nearcoder.harness.trees.prompts import ENDPOINT_ENV, MODEL_ENV, endpoint_configured, leaked_names
-    from nearcoder.harness.trees.prompts import prompt_from_readme
+    from nearcoder.harness.trees.prompts import (
+        ENDPOINT_ENV,
+        MODEL_ENV,
+        endpoint_configured,
+        leaked_names,
+        prompt_from_readme,
+    )
 
     if use_endpoint and not endpoint_configured():
         raise ValueError(f"--endpoint needs {ENDPOINT_ENV} (and {MODEL_ENV}) set")
