@@ -241,3 +241,16 @@ def test_cargo_project_anywhere_in_the_reply_is_rejected_but_a_lib_rs_header_is_
     assert extract_source(reply, "rust").reason.startswith("cargo_project")
     assert extract_source("// src/lib.rs\nuse near_sdk::near;\n", "rust").reason == "ok"
     assert extract_source("fn a() {}\n```\n// build.rs\n```rust\nfn main() {}\n", "rust").reason.startswith("cargo_project")
+
+
+def test_selftest_names_every_imperfection():
+    from nearcoder.tasks.near_dapp_build.selftest import problems_with
+
+    perfect = {"reason": "ok", "tests": {"a": "passed"}, "interface": 1.0, "interface_details": {"a": "ok"},
+               "language": "rust", "build": True, "warnings": 0, "rustfmt_clean": True}
+    assert problems_with(perfect) == []
+    flawed = {**perfect, "reason": "tests_failed: 1", "tests": {"a": "failed"}, "warnings": 2, "rustfmt_clean": False,
+              "interface": 0.5, "interface_details": {"a": "missing"}}
+    problems = " | ".join(problems_with(flawed))
+    for needle in ("tests_failed", "tests not passed: a", "interface 0.50", "2 warnings", "rustfmt"):
+        assert needle in problems
