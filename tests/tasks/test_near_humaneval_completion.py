@@ -4,6 +4,8 @@ helpers, literals and bad input."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nearcoder.tasks.near_humaneval.completion import (
     MAX_COMPLETION_CHARS,
@@ -193,3 +195,20 @@ def test_megabytes_are_truncated_before_cutting():
 
 def test_sanitise_passes_clean_text_unchanged():
     assert sanitise("  return 1\n}") == ("  return 1\n}", [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(),
+        st.text(alphabet=st.sampled_from(list("{}()[];'\"`/*\\\n rfnb#=>\x00\udcff")), max_size=200),
+    ),
+    lang=st.sampled_from(["js", "rust"]),
+)
+def test_any_text_cuts_without_error_to_safe_source(text, lang):
+    cut = cut_completion(text, lang=lang, entry_point="add", reserved={"testAdd"})
+    assert "\x00" not in cut.body
+    cut.body.encode("utf-8")
+    assert len(cut.body) <= MAX_COMPLETION_CHARS + 1
+    if cut.closed:
+        assert find_body_end(cut.body, lang) is not None
