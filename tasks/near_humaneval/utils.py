@@ -37,7 +37,8 @@ def doc_to_text(doc: dict) -> str:
 def execute(resps: list[list[str]], docs: list[dict]) -> list[list[str]]:
     """lm-eval custom filter: run every sample of every document; one JSON record per sample."""
     results = execute_samples(list(docs), [list(r) for r in resps])
-    return [[json.dumps(sample.to_dict(), ensure_ascii=False) for sample in row] for row in results]
+    # ASCII JSON: whatever bytes a program printed, the record always writes as UTF-8
+    return [[json.dumps(sample.to_dict()) for sample in row] for row in results]
 
 
 def sample_records(filtered: list) -> list[dict]:
