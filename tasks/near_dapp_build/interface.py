@@ -1,7 +1,7 @@
 """Does generated code expose the spec's public interface? A syntax-level check with tree-sitter (no build).
 
-Rust: each spec method must appear in an ``impl <Contract>`` block marked ``#[near]`` (or the older
-``#[near_bindgen]``), be ``pub``, have the spec's receiver (``&self``, ``&mut self`` or none), the same argument
+Rust: each spec method must appear in an ``impl <Contract>`` (or ``impl <Trait> for <Contract>``) block marked
+``#[near]`` (or the older ``#[near_bindgen]``), be ``pub`` (trait methods count as public), have the spec's receiver (``&self``, ``&mut self`` or none), the same argument
 names (they are the JSON keys) and types in order, the same return type, the same NEAR annotations
 (``#[init]``, ``#[payable]``, ``#[private]``) and the same argument attributes (``#[callback_result]``). Paths
 are compared by their last segment (``near_sdk::json_types::U128`` == ``U128``).
@@ -130,8 +130,9 @@ def _rust_methods(code: str, contract: str) -> tuple[dict[str, RustSignature], b
                     attrs.append(_text(sib))
                     sib = sib.prev_named_sibling
                 state_marked = any("contract_state" in a or "near_bindgen" in a for a in attrs)
-        if node.type != "impl_item" or node.child_by_field_name("trait") is not None:
+        if node.type != "impl_item":
             continue
+        in_trait = node.child_by_field_name("trait") is not None  # `#[near] impl Trait for C`: methods are public
         impl_type = node.child_by_field_name("type")
         if impl_type is None or _text(impl_type) != contract:
             continue
@@ -142,6 +143,8 @@ def _rust_methods(code: str, contract: str) -> tuple[dict[str, RustSignature], b
         for item in body.named_children if body is not None else []:
             if item.type == "function_item":
                 sig = _rust_signature(item, _leading_attributes(item))
+                if in_trait:
+                    sig = RustSignature(sig.name, True, sig.receiver, sig.params, sig.returns, sig.annotations)
                 methods[sig.name] = sig
     return methods, near_impl, state_marked
 

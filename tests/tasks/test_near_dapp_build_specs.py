@@ -254,3 +254,12 @@ def test_selftest_names_every_imperfection():
     problems = " | ".join(problems_with(flawed))
     for needle in ("tests_failed", "tests not passed: a", "interface 0.50", "2 warnings", "rustfmt"):
         assert needle in problems
+
+
+def test_methods_of_a_near_trait_impl_count():
+    s = spec("counter")
+    code = s.reference.replace(
+        "    pub fn get_num(&self) -> i64 {\n        self.value\n    }\n", ""
+    ) + "\npub trait Read {\n    fn get_num(&self) -> i64;\n}\n\n#[near]\nimpl Read for Counter {\n    fn get_num(&self) -> i64 {\n        self.value\n    }\n}\n"
+    assert code.count("fn get_num") == 2  # only the trait declaration and the #[near] trait impl
+    assert check_interface(code, s) == (1.0, {**{m.name: "ok" for m in s.methods}, "(contract)": "ok"})
