@@ -78,12 +78,19 @@ def model_info(run: EvalRun, overrides: ModelOverrides) -> ModelInfo:
     m = manifest or {}
     params = m.get("parameters") or run.config.get("model_num_parameters") or None
     contamination = m.get("contamination") or (m.get("metrics") or {}).get("contamination") or "unknown"
+    parent = overrides.parent or m.get("parent")
+    if parent and Path(parent).is_dir():  # a parent checkpoint path: name it as its own manifest does
+        try:
+            parent_manifest = read_manifest(parent)
+        except ValueError:
+            parent_manifest = None
+        parent = parent_manifest.name if parent_manifest else parent
     info = ModelInfo(
         name=overrides.name or m.get("name") or run.model_name,
         base_model=overrides.base_model or m.get("base_model"),
         model_type=overrides.model_type or m.get("model_type") or "base",
         stage=overrides.stage or m.get("stage"),
-        parent=overrides.parent or m.get("parent"),
+        parent=parent,
         parameters=overrides.parameters or (int(params) if isinstance(params, (int, float)) and params > 0 else None),
         contamination=overrides.contamination or (contamination if contamination in CONTAMINATION else "unknown"),
         manifest=manifest,

@@ -69,8 +69,12 @@ def test_foreign_json_is_rejected_and_store_keeps_its_rows(tmp_path, db_url):
 def test_manifest_and_overrides(tmp_path, db_url):
     ckpt = tmp_path / "ckpt"
     ckpt.mkdir()
+    base = tmp_path / "base-ckpt"
+    base.mkdir()
+    write_manifest(base, Manifest(name="tiny-base", base_model=None))
+    # trainers record the parent as a checkpoint path; the store names it by that checkpoint's manifest
     write_manifest(ckpt, Manifest(name="near-stage1", base_model="tiny-base", model_type="fine-tuned",
-                                  stage="stage1", parent="tiny-base", parameters=999))
+                                  stage="stage1", parent=str(base), parameters=999))
     write_output_dir(tmp_path / "out", str(ckpt), {"t": {"acc": [1.0]}})
     publish(db_url, [tmp_path / "out"])
     write_output_dir(tmp_path / "out2", str(ckpt), {"t": {"acc": [0.0]}}, timestamp="2026-01-02T00-00-00.0")
