@@ -85,19 +85,17 @@ def build_app(db_url: str) -> gr.Blocks:
                 columns=populate.SAMPLE_COLS)
 
     def open_sample(evt: gr.SelectData, samples: pd.DataFrame):
-        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        if samples is None or samples.empty or row is None or row >= len(samples):
+        sample_id = _selected(evt, samples, "sample")
+        if sample_id is None:
             return "", "", "", "", ""
         with read_session(db_url) as s:
-            d = populate.sample_detail(s, int(samples.iloc[row]["sample"]))
+            d = populate.sample_detail(s, int(sample_id))
         if d is None:
             return "", "", "", "", ""
         return d["prompt"], d["generation"], d["target"], d["verdict"], d["reason"] or d["metrics"]
 
     def pick_from_table(evt: gr.SelectData, shown: pd.DataFrame):
-        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        name = shown.iloc[row][C.model.name] if shown is not None and row is not None and row < len(shown) else None
-        return gr.update(value=name), gr.Tabs(selected="model")
+        return gr.update(value=_selected(evt, shown, C.model.name)), gr.Tabs(selected="model")
 
     def plot_params(column):
         return _close(score_vs_parameters(table(), column))
@@ -186,6 +184,19 @@ def build_app(db_url: str) -> gr.Blocks:
             plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin]).then(
             plot_bars, [bar_models], [p_bars])
     return demo
+
+
+def _selected(evt: gr.SelectData, shown: pd.DataFrame | None, column: str):
+    """The ``column`` value of the clicked row: from the row's own values (right even after the browser
+    re-sorted the table), else by row index into the DataFrame the server sent."""
+    if shown is None or shown.empty or column not in shown.columns:
+        return None
+    pos = list(shown.columns).index(column)
+    row_value = getattr(evt, "row_value", None)
+    if isinstance(row_value, (list, tuple)) and len(row_value) > pos:
+        return row_value[pos]
+    row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+    return shown.iloc[row][column] if row is not None and 0 <= row < len(shown) else None
 
 
 def _about_tables() -> str:
