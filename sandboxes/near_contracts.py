@@ -296,6 +296,10 @@ def rust_program(lib_rs: str, tests_rs: str, recipe: RustRecipe, *, test_timeout
                  per_test_timeout: int = PER_TEST_TIMEOUT_S) -> Program:
     """One sandboxed build of a generated contract: only ``src/lib.rs`` (+ hidden tests) comes from the sample."""
     files = {
+        # The template's manifest (trusted, never the sample's): proc macros such as borsh's derive read
+        # $CARGO_MANIFEST_DIR/Cargo.toml to resolve crate paths, exactly as under cargo.
+        "Cargo.toml": (template_dir() / "Cargo.toml").read_bytes(),
+        "Cargo.lock": (template_dir() / "Cargo.lock").read_bytes(),
         "src/lib.rs": with_hidden_tests(lib_rs, tests_rs).encode(),
         "model.rs": lib_rs.encode(),  # what rustfmt judges: the model's code alone
         "build.sh": _driver_script(recipe, test_timeout, per_test_timeout).encode(),

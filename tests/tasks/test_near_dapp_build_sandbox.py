@@ -36,6 +36,24 @@ def spec(spec_id: str, language: str = "rust"):
 
 
 COUNTER = spec("counter")
+# near-sdk 4 habits: borsh derives without `#[borsh(crate = ...)]`; near-sdk 5.30 rejects them as cargo would.
+SDK4_STYLE = """use near_sdk::borsh::{self, BorshDeserialize, BorshSerialize};
+use near_sdk::{near_bindgen, PanicOnDefault};
+
+#[near_bindgen]
+#[derive(BorshDeserialize, BorshSerialize, PanicOnDefault)]
+pub struct Counter {
+    value: i64,
+}
+
+#[near_bindgen]
+impl Counter {
+    #[init]
+    pub fn new(start: i64) -> Self {
+        Self { value: start }
+    }
+}
+"""
 HOSTILE_TEST = """
 #[test]
 fn escape() {
@@ -67,6 +85,7 @@ def batch(backend, recipe):
         "warnings": (COUNTER, reference_reply(warned)),
         "cargo_project": (COUNTER, "[package]\nname = \"x\"\n[dependencies]\n```\n```rust\nfn main() {}\n```"),
         "no_code": (COUNTER, ""),
+        "sdk4_style": (COUNTER, reference_reply(SDK4_STYLE)),
         "spoof": (COUNTER, reference_reply(COUNTER.reference.replace(
             "pub fn reset(&mut self) {",
             "pub fn reset(&mut self) {\n        use std::io::Write;\n        let mut out = std::io::stdout();\n"
@@ -133,6 +152,12 @@ def test_test_output_written_by_the_contract_is_not_a_verdict(batch):
     assert r["tests"]["owner_can_reset"] != "passed"  # it called process::exit(0) mid-test and printed "ok"
     assert r["tests"]["stranger_cannot_reset"] != "passed"
     assert r["reason"].startswith("tests_incomplete"), r["reason"]
+
+
+def test_proc_macros_see_the_template_manifest(batch):
+    r = batch["sdk4_style"]
+    assert not r["build"] and r["reason"].startswith("compile_error:")
+    assert "Could not find `borsh` in `dependencies`" in r["log"]  # resolved against /work/Cargo.toml, as cargo does
 
 
 def test_proc_macro_attempt_does_not_build(batch):
