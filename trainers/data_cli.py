@@ -143,6 +143,8 @@ def dpo(
     temperature: float = typer.Option(0.0, help="0 = greedy."),
     batch_size: int = typer.Option(4, help="Prompts per generate() call (transformers backend)."),
     backend: str = typer.Option("auto", help="auto | transformers | vllm (auto: vLLM when installed and on GPU)."),
+    prompt_style: str = typer.Option("benchmark", help="benchmark (near_dapp_trees' exact prompt) | chat | "
+                                     "instruction (see nearcoder.trainers.prompt_format)."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),
 ) -> None:
     """Prompts → preference pairs: chosen = real tree, rejected = tree the checkpoint writes.
@@ -152,7 +154,8 @@ def dpo(
     from nearcoder.trainers.data.preference_pairs import GenerationOptions, build_pairs
 
     try:
-        options = GenerationOptions(max_new_tokens, temperature, batch_size=batch_size, backend=backend)
+        options = GenerationOptions(max_new_tokens, temperature, batch_size=batch_size, backend=backend,
+                                    prompt_style=prompt_style)
         progress, advance = _progress("generating rejected trees")
         with progress:
             path, _ = build_pairs(prompts_dataset, checkpoint, out, options, fmt, advance)

@@ -71,7 +71,11 @@ def test_each_stage_writes_adapter_merged_and_manifest_with_lineage(pipeline):
 def test_dpo_pairs_come_from_the_stage1_model(pipeline):
     rows = [json.loads(line) for line in (pipeline["dpo"] / "data.jsonl").read_text().splitlines()]
     assert rows and all(r["chosen"] != r["rejected"] for r in rows)
-    assert all(r["prompt"].startswith("user: Create a project structure") for r in rows)  # the tiny chat template
+    from nearcoder.tasks.near_dapp_trees.utils import doc_to_text
+
+    for r in rows:  # the near_dapp_trees task's own prompt; answers close its code fence
+        assert r["prompt"] == doc_to_text({"prompt": r["user_prompt"]})
+        assert r["chosen"].endswith("\n```") and r["rejected"].endswith("\n```")
     assert pipeline["dpo_report"]["backend"] == "transformers"
 
 

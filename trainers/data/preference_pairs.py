@@ -1,10 +1,12 @@
 """``nearcoder data dpo``: prompts → preference pairs for stage 2 (structure-aware DPO).
 
 As in the seed: chosen = the repository's real tree, rejected = the tree a given checkpoint (the stage-1
-model) writes for the same prompt. Generation runs with vLLM when it is installed and a GPU is present
+model) writes for the same prompt. By default prompts and answers take the ``near_dapp_trees`` task's exact
+form (``prompt_style="benchmark"``, see :mod:`nearcoder.trainers.prompt_format`), so stage 2 trains on what the
+benchmark asks. Generation runs with vLLM when it is installed and a GPU is present
 (``backend="auto"``), else with ``transformers.generate``. Pairs whose rejected tree parses to the same tree
-as the chosen one are dropped (nothing to prefer). Prompts are formatted by
-:func:`nearcoder.trainers.prompt_format.format_prompt`, exactly as stage 2 will see them.
+as the chosen one are dropped (nothing to prefer). Stage 2 trains on the
+stored ``prompt``/``chosen``/``rejected`` strings as they are.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from nearcoder.trainers.data.dataset_io import DatasetCard, Table, read_records, write_dataset
 from nearcoder.trainers.data.repo_trees import contamination_notes
-from nearcoder.trainers.prompt_format import format_prompt
+from nearcoder.trainers.prompt_format import PROMPT_STYLES, cut_answer, format_answer, format_prompt
 
 BACKENDS = ("auto", "transformers", "vllm")
 
@@ -29,10 +31,13 @@ class GenerationOptions:
     seed: int = 0
     backend: str = "auto"
     dtype: str = "auto"
+    prompt_style: str = "benchmark"
 
     def __post_init__(self):
         if self.backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        if self.prompt_style not in PROMPT_STYLES:
+            raise ValueError(f"prompt_style must be one of {PROMPT_STYLES}, got {self.prompt_style!r}")
 
 
 def load_generator(checkpoint: str):
@@ -59,7 +64,7 @@ def generate_transformers(checkpoint: str, prompts: list[str], options: Generati
 
     model, tokenizer = load_generator(checkpoint)
     torch.manual_seed(options.seed)
-    texts = [format_prompt(tokenizer, p) for p in prompts]
+    texts = [format_prompt(tokenizer, p, options.prompt_style) for p in prompts]
     outputs: list[str] = []
     for start in range(0, len(texts), options.batch_size):
         batch = tokenizer(texts[start : start + options.batch_size], return_tensors="pt", padding=True,
@@ -82,7 +87,7 @@ def generate_vllm(checkpoint: str, prompts: list[str], options: GenerationOption
     llm = LLM(model=checkpoint, dtype=options.dtype, seed=options.seed)
     tokenizer = llm.get_tokenizer()
     params = SamplingParams(max_tokens=options.max_new_tokens, temperature=options.temperature, top_p=options.top_p)
-    results = llm.generate([format_prompt(tokenizer, p) for p in prompts], params)
+    results = llm.generate([format_prompt(tokenizer, p, options.prompt_style) for p in prompts], params)
     return [r.outputs[0].text for r in results]
 
 
@@ -117,22 +122,23 @@ def build_pairs(prompts_path: str | Path, checkpoint: str, out: str | Path,
         rejected = generate_transformers(checkpoint, user_prompts, options, progress)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     records, same = [], []
-    for row, bad in zip(rows, rejected):
-        bad = bad.strip()
-        real = parse_tree(row["tree"])
-        if bad and parse_tree(bad) == real:
+    style = options.prompt_style
+    for row, generated in zip(rows, rejected):
+        bad = cut_answer(generated, style)
+        if bad and parse_tree(bad) == parse_tree(row["tree"]):
             same.append(row["repo"])
             continue
         records.append({"repo": row.get("repo", ""), "user_prompt": row["prompt"],
-                        "prompt": format_prompt(tokenizer, row["prompt"]), "chosen": row["tree"],
-                        "rejected": bad or "(no output)", "rejected_parses": bool(parse_tree(bad))})
+                        "prompt": format_prompt(tokenizer, row["prompt"], style),
+                        "chosen": format_answer(row["tree"], style),
+                        "rejected": format_answer(bad or "(no output)", style), "rejected_parses": bool(parse_tree(bad))})
     card = DatasetCard(
         name="NEAR dApp tree preference pairs",
         description="Direct preference optimisation pairs for stage 2: the prompt asks for a NEAR dApp's project "
                     "structure; chosen is the real repository tree, rejected is the tree a checkpoint wrote.",
         builder="dpo",
-        columns={"repo": "repository", "user_prompt": "the user prompt", "prompt": "the prompt as the model sees "
-                 "it (chat template or plain instruction)", "chosen": "the real tree",
+        columns={"repo": "repository", "user_prompt": "the user prompt", "prompt": f"the prompt as the model sees "
+                 f"it (`{style}` style)", "chosen": "the real tree",
                  "rejected": "the generated tree", "rejected_parses": "whether the generated text parses as a tree"},
         sources=[str(prompts_path), f"rejected generated by {checkpoint} ({backend})"],
         tables=[Table("Pairs", ["prompts", "pairs", "dropped: generation equals the real tree"],
