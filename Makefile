@@ -23,8 +23,9 @@ $(VENV)/.installed: pyproject.toml setup.py
 system:  ## system packages (bubblewrap, docker, node, chromium), dockerd, the sandbox image
 	bash scripts/setup_system.sh
 
-prepare: venv system  ## toolchain caches the sandboxes use offline (npm packages, pre-built crates)
+prepare: venv system  ## offline toolchain caches: npm packages and crates for HumanEval, the pre-built near-sdk for dApp builds
 	$(BIN)/nearcoder sandbox prepare
+	bash tasks/near_dapp_build/prepare.sh $(BIN)/python
 
 demo-eval: prepare
 	$(BIN)/nearcoder demo-model $(OUT)/demo-model
