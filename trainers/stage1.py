@@ -25,7 +25,15 @@ def main(training_args, model_args, data_args, pipeline_args):
     from trl import SFTTrainer, get_peft_config, get_quantization_config
 
     records, hashes = mix_records(data_args, {"text"})
-    records = [r for r in records if len(r["text"]) >= training_args.min_text_chars]
+    kept = [r for r in records if len(r["text"]) >= training_args.min_text_chars]
+    if len(kept) < len(records):
+        import logging
+
+        logging.getLogger(__name__).warning("stage1: dropped %d of %d records shorter than min_text_chars=%d",
+                                            len(records) - len(kept), len(records), training_args.min_text_chars)
+    if not kept:
+        raise ValueError(f"every record is shorter than min_text_chars={training_args.min_text_chars}")
+    records = kept
     train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
     parent = resolve_parent(model_args.model_name_or_path)
     training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
