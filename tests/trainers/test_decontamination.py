@@ -44,3 +44,17 @@ def test_default_eval_sets_use_the_mirror(shared_data):
     assert len(sets["humaneval"].texts) == 2 * (164 + 164)
     assert any(o.startswith("source:") for o in sets["near_questions"].origin)  # item sources resolved
     assert sets["near_questions"].texts
+
+
+def test_sources_listing_contributes_whole_files(tmp_path):
+    from nearcoder.trainers.data.decontamination import near_questions_set
+
+    (tmp_path / "mirror" / "near-docs" / "NEPs").mkdir(parents=True)
+    (tmp_path / "mirror" / "near-docs" / "NEPs" / "nep-1.md").write_text(EVAL)
+    data = tmp_path / "tasks" / "near_questions" / "data"
+    data.mkdir(parents=True)
+    (data / "test.jsonl").write_text('{"id": "q1", "question": "Q?", "answer": "A.", "source": "NEPs/missing.md"}\n')
+    (data / "sources.json").write_text('{"corpus_root": "near-docs", "files": ["NEPs/nep-1.md", "NEPs/gone.md"]}')
+    result = near_questions_set(tmp_path / "tasks", tmp_path / "mirror")
+    assert EVAL in result.texts and "sources.json:NEPs/nep-1.md" in result.origin
+    assert not any("gone.md" in o for o in result.origin)

@@ -2,9 +2,10 @@
 
 The eval sets are gathered as named text collections (:func:`default_eval_sets`):
 
-- ``near_questions``: every item's question and answer, plus the passage each item was written from (its
-  ``source`` field, ``<near-docs path>#<section>``, resolved under ``$NEARCODER_DATA_DIR/near-docs``) and any
-  ``sources*`` list shipped next to the items;
+- ``near_questions``: every item's question and answer, the passage each item was written from (its
+  ``source`` field, ``<near-docs path>#<section>``, resolved under ``$NEARCODER_DATA_DIR/near-docs``), and the
+  whole files named by the ``sources.json`` shipped next to the items (``{"corpus_root": "near-docs",
+  "files": [...]}``: "leave them out of training corpora");
 - ``near_dapp_trees``: every string field of the dApp-tree references in ``tasks/near_dapp_trees/data``;
 - ``humaneval``: HumanEvalPack prompts and canonical solutions (JS and Rust).
 
@@ -104,6 +105,14 @@ def near_questions_set(tasks: Path, data_root: Path | None) -> EvalSet:
                 if text:
                     out.texts.append(text)
                     out.origin.append(f"{path.name}:{item.get('source') or item.get('path')}")
+    for path in sorted(folder.glob("sources*.json")):
+        listing = json.loads(path.read_text(encoding="utf-8"))
+        root = (data_root / listing.get("corpus_root", "")) if data_root else None
+        for name in listing.get("files", []):
+            file = root / name if root else None
+            if file is not None and file.is_file():
+                out.texts.append(file.read_text(encoding="utf-8", errors="replace"))
+                out.origin.append(f"{path.name}:{name}")
     for path in sorted(folder.glob("sources*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             text = _resolve_source(line.strip(), data_root) if line.strip() else None
