@@ -27,6 +27,8 @@ def run(
     from nearcoder.sandboxes.api import Status
     from nearcoder.sandboxes.languages import DEFAULT_LIMITS, TestProgram, run_tests
 
+    if lang not in ("js", "rust"):
+        raise typer.BadParameter(f"{lang!r}: choose js or rust", param_hint="--lang")
     source = file.read_bytes().decode("utf-8", errors="surrogateescape")
     limits = replace(DEFAULT_LIMITS, wall_seconds=timeout, cpu_seconds=max(1, int(timeout)))
     try:

@@ -28,7 +28,7 @@ def sandbox_backends():
             close()
 
 
-@pytest.fixture(params=["bwrap", "docker"])
+@pytest.fixture(params=["bwrap", pytest.param("docker", marks=pytest.mark.docker)])
 def backend(request, sandbox_backends):
     name = request.param
     if name not in sandbox_backends:
