@@ -24,6 +24,7 @@ The cut, applied in this order (see README.md, "Cutting a completion"):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -153,8 +154,9 @@ def _definition_pattern(lang: str, entry_point: str) -> re.Pattern[str]:
 _JS_ITEM = re.compile(
     r"(?:(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)|(?:const|let|var)\s+(\w+)\s*=|class\s+(\w+))"
 )
+_RUST_ATTRIBUTE = re.compile(r"#!?\[[^\n]*\]")
+_RUST_TEST_ATTRIBUTE = re.compile(r"#\[\s*(?:cfg\s*\(\s*test\s*\)|test)\s*\]")
 _RUST_ITEM = re.compile(
-    r"(?:#!?\[(?!cfg\(test\)|test\])[^\n]*\][ \t]*\n?\s*)*"
     r"(?:pub(?:\([^)]*\))?\s+)?(?:(?:async|unsafe|extern\s+\"C\")\s+)*"
     r"(?:fn\s+(\w+)|struct\s+(\w+)|enum\s+(\w+)|trait\s+(\w+)|type\s+(\w+)|const\s+(?:fn\s+)?(\w+)"
     r"|static\s+(?:mut\s+)?(\w+)|impl\b()|use\s()|macro_rules!\s*(\w+))"
@@ -220,8 +222,12 @@ def keep_helper_items(rest: str, lang: str, reserved: set[str]) -> str:
     kept = 0
     pos = 0
     while True:
-        start = _skip_blank_and_comments(rest, pos, lang)
-        m = pattern.match(rest, start)
+        start = item = _skip_blank_and_comments(rest, pos, lang)
+        while lang == "rust" and (attr := _RUST_ATTRIBUTE.match(rest, item)) is not None:
+            if _RUST_TEST_ATTRIBUTE.match(attr.group(0)):
+                return rest[:kept]
+            item = _skip_blank_and_comments(rest, attr.end(), lang)
+        m = pattern.match(rest, item)
         if m is None:
             break
         name = next((g for g in m.groups() if g is not None), "")
@@ -247,9 +253,35 @@ def strip_markdown_fence(text: str, lang: str) -> str | None:
     return inner if inner.strip() else None
 
 
+def _literal_spans(code: str, lang: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every comment and string/char literal in ``code``, in order."""
+    spans = []
+    i = 0
+    while i < len(code):
+        j = _skip_literal(code, i, lang)
+        if j != i:
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
 def strip_restated_signature(text: str, lang: str, entry_point: str) -> str | None:
-    """What follows the opening brace of a re-definition of ``entry_point`` made before the body closes."""
-    m = _definition_pattern(lang, entry_point).search(text)
+    """What follows the opening brace of a re-definition of ``entry_point`` made before the body closes
+    (mentions inside comments and strings, such as a repeated docstring, do not count)."""
+    pattern = _definition_pattern(lang, entry_point)
+    matches = pattern.finditer(text)
+    m = next(matches, None)
+    if m is not None:
+        spans = _literal_spans(text, lang)
+        while m is not None and _inside(spans, m.start()):
+            m = next(matches, None)
     if m is None or find_body_end(text[: m.start()], lang) is not None:
         return None
     brace = text.find("{", m.end())

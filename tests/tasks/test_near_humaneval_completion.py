@@ -101,6 +101,12 @@ def test_repeated_prompt_is_replaced_by_the_prompts_signature():
     assert "restated-signature" in cut.notes
 
 
+def test_signature_inside_a_repeated_docstring_is_not_the_definition():
+    text = "/* Use it as `const add = (a, b) => { return 0 }` */\nconst add = (a, b) => {\n  return a + b\n}\n"
+    cut = cut_js(text)
+    assert cut.body == "\n  return a + b\n}"
+
+
 def test_rust_restated_prompt_with_main_and_imports():
     again = (
         "fn main(){}\n\nuse std::collections::HashMap;\n\n/* doc { */\n"
@@ -212,3 +218,15 @@ def test_any_text_cuts_without_error_to_safe_source(text, lang):
     assert len(cut.body) <= MAX_COMPLETION_CHARS + 1
     if cut.closed:
         assert find_body_end(cut.body, lang) is not None
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["#[x]    \n   " * 3000, "#[x] " * 6000 + "q", "#[" + "]" * 20000, "pub(" * 8000, "const x = (" * 5000,
+     "/*" * 10000, "// const add = (a) => {\n" * 2000, "fn h() {}\n" * 3000],
+)
+@pytest.mark.parametrize("lang", ["js", "rust"])
+def test_adversarial_repetition_is_cut_in_linear_time(junk, lang):
+    # these once made a backtracking regex run for minutes; they must finish at once
+    cut = cut_completion("\n    a\n}\n" + junk, lang=lang, entry_point="add")
+    assert cut.closed and cut.body.startswith("\n    a\n}")
