@@ -129,7 +129,12 @@ class BwrapBackend(SandboxBackend):
             returncode = proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             _kill_group(proc.pid)
-            returncode = proc.wait()
+            try:
+                returncode = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                reader.close()
+                return Outcome(Status.SANDBOX_ERROR, None, "", "", time.monotonic() - start,
+                               "bwrap did not exit after SIGKILL")
         reader.close()
         proc.stdout.close()
         proc.stderr.close()

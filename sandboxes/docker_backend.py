@@ -27,6 +27,7 @@ from nearcoder.sandboxes.toolchain import SANDBOX_PATH, prepared
 
 IMAGE = os.environ.get("NEARCODER_DOCKER_IMAGE", "nearcoder-sandbox:latest")
 LABEL = "nearcoder.sandbox"
+OWNER_LABEL = "nearcoder.sandbox.owner"  # host:pid of the process that started the container
 USER = "1000:1000"
 ENTRY = (
     "kill -9 -1 2>/dev/null; chmod -R u+rwX /work /tmp 2>/dev/null; "
@@ -47,6 +48,26 @@ class DockerBackend(SandboxBackend):
         self._idle: dict[tuple, queue.SimpleQueue] = {}
         self._all: list = []
         self._lock = threading.Lock()
+        self.reap_orphans()
+
+    def reap_orphans(self) -> int:
+        """Remove sandbox containers whose starting process (on this host) is gone, e.g. after a crash."""
+        removed = 0
+        host = socket.gethostname()
+        try:
+            containers = self.client.containers.list(all=True, filters={"label": LABEL})
+        except Exception:  # noqa: BLE001
+            return 0
+        for c in containers:
+            owner = c.labels.get(OWNER_LABEL, "")
+            name, _, pid = owner.rpartition(":")
+            if name == host and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                try:
+                    c.remove(force=True)
+                    removed += 1
+                except Exception:  # noqa: BLE001
+                    pass
+        return removed
 
     @classmethod
     def available(cls) -> tuple[bool, str]:
@@ -100,7 +121,7 @@ class DockerBackend(SandboxBackend):
             volumes=volumes,
             environment={"PATH": SANDBOX_PATH, "HOME": "/work", "LANG": "C.UTF-8"},
             ulimits=[Ulimit(name="nofile", soft=lim.open_files, hard=lim.open_files), Ulimit(name="core", soft=0, hard=0)],
-            labels={LABEL: "1"},
+            labels={LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:{os.getpid()}"},
             working_dir="/work",
             init=True,  # docker-init reaps orphans (sleep as pid 1 would collect zombies)
         )
@@ -144,7 +165,8 @@ class DockerBackend(SandboxBackend):
             return Outcome(Status.SANDBOX_ERROR, None, "", "", time.monotonic() - start, f"docker: {exc}")
         healthy = True
         try:
-            return self._exec(container, program, start)
+            outcome, healthy = self._exec(container, program, start)  # an unclean container is discarded
+            return outcome
         except Exception as exc:  # noqa: BLE001
             healthy = False
             return Outcome(Status.SANDBOX_ERROR, None, "", "", time.monotonic() - start, f"docker exec failed: {exc}")
@@ -156,8 +178,11 @@ class DockerBackend(SandboxBackend):
                     container.remove(force=True)
                 except Exception:  # noqa: BLE001
                     pass
+                with self._lock:
+                    if container in self._all:
+                        self._all.remove(container)
 
-    def _exec(self, container, program: Program, start: float) -> Outcome:
+    def _exec(self, container, program: Program, start: float) -> tuple[Outcome, bool]:
         lim = program.limits
         api = self.client.api
         prl = ["prlimit", f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 1}", f"--as={lim.memory_mb << 20}",
@@ -196,7 +221,7 @@ class DockerBackend(SandboxBackend):
             if total > lim.output_bytes:
                 over = True
                 break
-        self._kill_all(container)  # daemons the program left must not outlive its run
+        clean = self._kill_all(container)  # daemons the program left must not outlive its run
         try:
             raw.close()
         except OSError:
@@ -214,13 +239,24 @@ class DockerBackend(SandboxBackend):
                        timed_out=timed_out, output_over=over)
         if out.status is Status.FAILED and code == 137 and not timed_out and _oom_killed(container):
             out.status, out.reason = Status.MEMORY, f"memory limit of {lim.memory_mb} MiB hit (cgroup OOM kill)"
-        return out
+        return out, clean
 
-    def _kill_all(self, container) -> None:
+    def _kill_all(self, container) -> bool:
+        """SIGKILL every process of the sandbox user; False when that could not be done (e.g. PIDs exhausted)."""
+        api = self.client.api
         try:
-            container.exec_run(["sh", "-c", "kill -9 -1; true"], user=USER)
+            # Detached, polled with a deadline: attaching could block behind an unread flood of output.
+            exec_id = api.exec_create(container.id, ["sh", "-c", "kill -9 -1; exit 0"], user=USER)["Id"]
+            api.exec_start(exec_id, detach=True)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                info = api.exec_inspect(exec_id)
+                if not info.get("Running") and info.get("ExitCode") is not None:
+                    return info["ExitCode"] == 0
+                time.sleep(0.02)
         except Exception:  # noqa: BLE001
             pass
+        return False
 
 
 def _oom_killed(container) -> bool:
