@@ -141,10 +141,12 @@ class _Runner:
         results = []
         for i, source in enumerate(sources):
             line = lines.get(i)
-            if line is None or (line.get("status") == "failed" and NODE_ONLY.search(str(line.get("reason", "")))):
+            node_only = line is not None and NODE_ONLY.search(str(line.get("reason", "")))
+            if line is None or (line.get("status") in ("failed", "compile_error") and node_only):
                 results.append(self.js_alone(source))
                 continue
-            status = {"passed": Status.PASSED, "failed": Status.FAILED, "timeout": Status.TIMEOUT}.get(line.get("status"))
+            status = {"passed": Status.PASSED, "failed": Status.FAILED, "timeout": Status.TIMEOUT,
+                      "compile_error": Status.COMPILE_ERROR}.get(line.get("status"))
             if status is None:
                 results.append(self.js_alone(source))
                 continue

@@ -35,8 +35,15 @@ function runJs() {
     vm.runInContext(prelude(secret, spec.output_bytes, md5Src), ctx, { timeout: 2000 });
     let status = 'passed';
     let reason = 'ran without throwing';
+    let script = null;
     try {
-      const script = new vm.Script(job.source, { filename: 'program.js' });
+      script = new vm.Script(job.source, { filename: 'program.js' });
+    } catch (e) {
+      status = 'compile_error';  // the program does not parse: nothing of it ran
+      ctx[secret + '_err'] = e;
+      reason = safeRun(`${secret}_describe(globalThis.${secret}_err)`, ctx, 'unparsable program');
+    }
+    if (script !== null) try {
       script.runInContext(ctx, { timeout: job.timeout_ms });
     } catch (e) {
       const elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;

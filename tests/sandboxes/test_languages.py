@@ -119,3 +119,10 @@ def test_unbatched_mode_matches_batched(backend):
     batched = [o.status for o in run(programs, backend)]
     alone = [o.status for o in run(programs, backend, batch=False)]
     assert batched == alone == [Status.FAILED, Status.PASSED, Status.PASSED, Status.COMPILE_ERROR]
+
+
+def test_js_that_does_not_parse_is_a_compile_error(backend):
+    bad, good = run_tests([TestProgram("js", "function f( {"), TestProgram("js", "console.assert(1 === 1);")],
+                          backend=backend, progress=False)
+    assert bad.status is Status.COMPILE_ERROR and "SyntaxError" in bad.reason
+    assert good.status is Status.PASSED
