@@ -148,6 +148,7 @@ def build_demo_model(out: str | Path, spec: DemoModelSpec = DemoModelSpec()) -> 
             parameters=params,
             config={k: v for k, v in spec.__dict__.items()},
             metrics={"warmup_loss": loss} if loss is not None else {},
+            contamination="clean",  # trained on demo_corpus/ and Python source only, never on task data
         ),
     )
     return out

@@ -1,8 +1,8 @@
 """The checkpoint manifest: provenance written next to every checkpoint the project produces.
 
 ``nearcoder_manifest.json`` holds the model's name, base model, type (base / fine-tuned / adapter),
-training stage, parent checkpoint, parameter count, dataset hashes, config, git commit and training
-metrics. The leaderboard shows it as provenance; trainers and ``nearcoder demo-model`` write it.
+training stage, parent checkpoint, parameter count, dataset hashes, config, git commit, training
+metrics and whether the training data was contaminated by the eval sets. The leaderboard shows it as provenance; trainers and ``nearcoder demo-model`` write it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 MANIFEST_NAME = "nearcoder_manifest.json"
 MODEL_TYPES = ("base", "fine-tuned", "adapter")
+CONTAMINATION = ("clean", "flagged", "unknown")
 
 
 @dataclass
@@ -30,11 +31,15 @@ class Manifest:
     config: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     git_commit: str | None = None
+    # Whether training data overlapped the near_* eval sets: "flagged", "clean" or "unknown".
+    contamination: str = "unknown"
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def __post_init__(self):
         if self.model_type not in MODEL_TYPES:
             raise ValueError(f"model_type must be one of {MODEL_TYPES}, got {self.model_type!r}")
+        if self.contamination not in CONTAMINATION:
+            raise ValueError(f"contamination must be one of {CONTAMINATION}, got {self.contamination!r}")
 
 
 def git_commit() -> str | None:

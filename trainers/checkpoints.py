@@ -86,9 +86,16 @@ def stage_config(*dataclasses) -> dict[str, Any]:
 
 def write_stage_manifest(output_dir: str | Path, *, stage: str, name: str, parent: str, adapter: bool,
                          datasets: dict[str, str], config: dict, metrics: dict, parameters: int | None) -> Path:
+    from nearcoder.trainers.train_data import combined_contamination, dataset_contamination
+
+    # A checkpoint is as contaminated as the worst of its training data and its parent.
+    parent_manifest = read_manifest(parent) if Path(parent).is_dir() else None
+    labels = [dataset_contamination(p) for p in datasets]
+    labels.append(parent_manifest.contamination if parent_manifest else "unknown")
     return write_manifest(output_dir, Manifest(
         name=name, base_model=root_base_model(parent), model_type="adapter" if adapter else "fine-tuned",
-        stage=stage, parent=str(parent), parameters=parameters, datasets=datasets, config=config, metrics=metrics))
+        stage=stage, parent=str(parent), parameters=parameters, datasets=datasets, config=config, metrics=metrics,
+        contamination=combined_contamination(labels)))
 
 
 def merge_adapter(adapter_dir: str | Path, out: str | Path | None = None, dtype: str | None = None) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nearcoder.trainers.data.dataset_io import dataset_hash, read_records
 
@@ -99,3 +100,35 @@ def to_datasets(records: list[dict], eval_fraction: float, seed: int):
         return full, None
     split = full.train_test_split(test_size=eval_fraction, seed=seed)
     return split["train"], split["test"]
+
+
+def dataset_contamination(path: str | Path) -> str:
+    """``"flagged"`` when a built dataset may hold eval answers, ``"clean"`` when its build says it does not,
+    ``"unknown"`` for data without a ``build_info.json`` (a plain JSONL file, say).
+
+    Flagged: trees built with ``--include-eval-repos``, a corpus built with ``--no-decontaminate``, or records
+    whose ``repo`` is a near_dapp_trees reference (prompts and preference pairs inherit their trees' repos).
+    """
+    import json
+
+    from nearcoder.trainers.data.dataset_io import INFO_FILE
+    from nearcoder.trainers.data.repo_trees import eval_repo_names
+
+    path = Path(path)
+    info_file = path / INFO_FILE if path.is_dir() else path.parent / INFO_FILE
+    if not path.is_dir() or not info_file.is_file():
+        return "unknown"
+    arguments = json.loads(info_file.read_text()).get("arguments") or {}
+    if arguments.get("include_eval_repos") or arguments.get("decontaminate") is False:
+        return "flagged"
+    held_out = eval_repo_names()
+    if any(str(r.get("repo", "")).lower() in held_out for r in read_records(path)):
+        return "flagged"
+    return "clean"
+
+
+def combined_contamination(labels: list[str]) -> str:
+    """The worst of several labels: any flagged → flagged; any unknown → unknown; else clean."""
+    if "flagged" in labels:
+        return "flagged"
+    return "unknown" if "unknown" in labels or not labels else "clean"

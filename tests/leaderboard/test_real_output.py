@@ -21,8 +21,8 @@ def test_publish_real_lm_eval_output(real_output, db_url):
     assert "0 run(s) published, 1 already present" in again.output
     con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
     # the manifest next to the checkpoint names the model; --limit made the run partial
-    assert con.execute("select name, model_type, stage from models").fetchall() == [
-        ("nearcoder-demo-tiny", "base", "base")]
+    assert con.execute("select name, model_type, stage, contamination from models").fetchall() == [
+        ("nearcoder-demo-tiny", "base", "base", "clean")]
     assert con.execute("select partial, \"limit\", lm_eval_version from runs").fetchall() == [(1, 4.0, "0.4.13")]
     metrics = {m for (m,) in con.execute("select metric from scores where task = 'near_questions'")}
     assert {"bleu", "chrf", "rouge1", "rougeL", "key_fact_recall"} <= metrics

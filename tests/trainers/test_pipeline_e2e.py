@@ -62,6 +62,7 @@ def test_each_stage_writes_adapter_merged_and_manifest_with_lineage(pipeline):
         assert adapter.parent == merged.parent == str(parent)
         assert adapter.base_model == tiny.name
         assert adapter.datasets == {str(p): dataset_hash(p) for p in datasets}
+        assert adapter.contamination == merged.contamination == "clean"  # fixture data, clean tiny model
         assert adapter.metrics["global_step"] > 0 and adapter.metrics["final_loss"] > 0
         assert adapter.git_commit and "Stage" + stage[-1] + "Config" in adapter.config
         adapter_config = json.loads((paths["checkpoint"] / "adapter_config.json").read_text())
