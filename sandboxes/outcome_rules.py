@@ -20,7 +20,7 @@ MEMORY_MARKERS = (
     "MemoryError",
     "out of memory",
 )
-DISK_MARKERS = ("No space left on device", "File too large", "Disk quota exceeded")
+DISK_MARKERS = ("No space left on device", "ENOSPC", "File too large", "Disk quota exceeded")
 
 
 def validate(program: Program) -> str | None:
@@ -117,7 +117,13 @@ def classify(
 
     if output_over:
         return out(Status.OUTPUT_LIMIT, f"output exceeded {limits.output_bytes} bytes; the program was killed")
+    low = stderr.lower()
     if timed_out:
+        # A program that hit the disk limit first and was still dying when the clock ran out (slow exits
+        # under load) is reported by its first limit; the reason says both.
+        if any(m.lower() in low for m in DISK_MARKERS):
+            return out(Status.DISK_LIMIT, f"disk limit hit ({limits.disk_mb} MiB work dir / file size), then the "
+                                          f"wall-clock limit of {limits.wall_seconds:g}s; every process was killed")
         return out(Status.TIMEOUT, f"wall-clock limit of {limits.wall_seconds:g}s hit; every process was killed")
     if returncode == 0:
         return out(Status.PASSED, "exited 0")
@@ -125,7 +131,6 @@ def classify(
     tail = first_error_line(stderr)
     if sig == signal.SIGXCPU or (sig == signal.SIGKILL and duration >= limits.cpu_seconds * 0.9 and "memory" not in stderr):
         return out(Status.TIMEOUT, f"CPU-time limit of {limits.cpu_seconds}s hit (signal {sig})")
-    low = stderr.lower()
     if sig == signal.SIGXFSZ or any(m.lower() in low for m in DISK_MARKERS):
         return out(Status.DISK_LIMIT, f"disk limit hit ({limits.disk_mb} MiB work dir / file size): {tail}".rstrip(": "))
     if any(m.lower() in low for m in MEMORY_MARKERS):
