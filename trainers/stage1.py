@@ -19,10 +19,9 @@ from __future__ import annotations
 
 
 def main(training_args, model_args, data_args, pipeline_args):
-    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
-    from nearcoder.trainers.stage_runner import finish_stage
-    from nearcoder.trainers.train_data import mix_records, to_datasets
-    from trl import SFTTrainer, get_peft_config, get_quantization_config
+    from nearcoder.trainers.stage_runner import train_stage
+    from nearcoder.trainers.train_data import mix_records
+    from trl import SFTTrainer
 
     records, hashes = mix_records(data_args, {"text"})
     kept = [r for r in records if len(r["text"]) >= training_args.min_text_chars]
@@ -34,21 +33,8 @@ def main(training_args, model_args, data_args, pipeline_args):
     if not kept:
         raise ValueError(f"every record is shorter than min_text_chars={training_args.min_text_chars}")
     records = kept
-    train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
-    parent = resolve_parent(model_args.model_name_or_path)
-    training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
-    trainer = SFTTrainer(
-        model=load_parent(parent, model_args.dtype, model_args.load_in_4bit),
-        args=training_args,
-        train_dataset=train,
-        eval_dataset=evaluation,
-        processing_class=load_tokenizer(parent),
-        quantization_config=get_quantization_config(model_args),
-        peft_config=get_peft_config(model_args),
-    )
-    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    return finish_stage(trainer, result, stage="stage1", parent=parent, model_args=model_args,
-                        training_args=training_args, data_args=data_args, pipeline_args=pipeline_args, hashes=hashes)
+    return train_stage(SFTTrainer, "stage1", records, hashes, model_args=model_args, training_args=training_args,
+                       data_args=data_args, pipeline_args=pipeline_args)
 
 
 def make_parser(prog: str | None = None):

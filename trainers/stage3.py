@@ -25,30 +25,16 @@ def as_completion(record: dict) -> dict:
 
 
 def main(training_args, model_args, data_args, pipeline_args):
-    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
-    from nearcoder.trainers.stage_runner import finish_stage
-    from nearcoder.trainers.train_data import mix_records, to_datasets
-    from trl import SFTTrainer, get_peft_config, get_quantization_config
+    from nearcoder.trainers.stage_runner import train_stage
+    from nearcoder.trainers.train_data import mix_records
+    from trl import SFTTrainer
 
     completion = training_args.segment_format == "completion"
     records, hashes = mix_records(data_args, {"text", "context", "code", "fim"} if completion else {"text"})
     if completion:
         records = [as_completion(r) for r in records]
-    train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
-    parent = resolve_parent(model_args.model_name_or_path)
-    training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
-    trainer = SFTTrainer(
-        model=load_parent(parent, model_args.dtype, model_args.load_in_4bit),
-        args=training_args,
-        train_dataset=train,
-        eval_dataset=evaluation,
-        processing_class=load_tokenizer(parent),
-        quantization_config=get_quantization_config(model_args),
-        peft_config=get_peft_config(model_args),
-    )
-    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    return finish_stage(trainer, result, stage="stage3", parent=parent, model_args=model_args,
-                        training_args=training_args, data_args=data_args, pipeline_args=pipeline_args, hashes=hashes)
+    return train_stage(SFTTrainer, "stage3", records, hashes, model_args=model_args, training_args=training_args,
+                       data_args=data_args, pipeline_args=pipeline_args)
 
 
 def make_parser(prog: str | None = None):

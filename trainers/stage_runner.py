@@ -1,4 +1,5 @@
-"""What the three stage scripts share: the dry run (memory and token budget) and finishing a checkpoint."""
+"""What the three stage scripts share: the dry run (memory and token budget), building and running the TRL
+trainer, and finishing a checkpoint."""
 
 from __future__ import annotations
 
@@ -69,6 +70,32 @@ def dry_run(stage: str, model_args, training_args, data_args, pipeline_args, con
     render_tables(f"{stage} · {model_args.model_name_or_path} · {mode}", est, budget,
                   pipeline_args.target_device_memory_gib, console)
     return est
+
+
+def train_stage(trainer_class, stage: str, records: list[dict], hashes: dict[str, str], *, model_args,
+                training_args, data_args, pipeline_args) -> dict[str, Path]:
+    """Split ``records``, load the parent, train a TRL ``trainer_class`` (SFTTrainer or DPOTrainer; for DPO the
+    reference model is the parent with the adapter disabled) and finish the checkpoint."""
+    from trl import get_peft_config, get_quantization_config
+
+    from nearcoder.trainers.checkpoints import load_parent, load_tokenizer, resolve_parent
+    from nearcoder.trainers.train_data import to_datasets
+
+    train, evaluation = to_datasets(records, data_args.eval_fraction, data_args.mixture_seed)
+    parent = resolve_parent(model_args.model_name_or_path)
+    training_args.model_init_kwargs = {**(training_args.model_init_kwargs or {}), "dtype": model_args.dtype}
+    trainer = trainer_class(
+        model=load_parent(parent, model_args.dtype, model_args.load_in_4bit),
+        args=training_args,
+        train_dataset=train,
+        eval_dataset=evaluation,
+        processing_class=load_tokenizer(parent),
+        quantization_config=get_quantization_config(model_args),
+        peft_config=get_peft_config(model_args),
+    )
+    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
+    return finish_stage(trainer, result, stage=stage, parent=parent, model_args=model_args,
+                        training_args=training_args, data_args=data_args, pipeline_args=pipeline_args, hashes=hashes)
 
 
 def finish_stage(trainer, train_result, *, stage: str, parent: str, model_args, training_args, data_args,
