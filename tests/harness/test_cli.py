@@ -92,3 +92,20 @@ def test_eval_lists_near_tasks_through_lm_eval():
 def test_eval_bad_include_path_exits_2(tmp_path):
     result = runner.invoke(app, ["eval", "--include_path", str(tmp_path / "nope"), "--tasks", "near_questions"])
     assert result.exit_code == 2
+
+
+def test_near_glob_and_group_select_the_same_tasks_once():
+    """`--tasks 'near_*'` must not match the group (lm-eval would load every task twice), and the group
+    `near` must list every task folder's default task."""
+    import yaml
+    from lm_eval.tasks import TaskManager
+
+    manager = TaskManager(include_path=str(tasks_dir()))
+    matched = manager.match_tasks(["near_*"])
+    assert "near" not in matched and len(matched) == len(set(matched))
+    assert not [g for g in manager.all_groups if g.startswith("near_")]
+    group = yaml.safe_load((tasks_dir() / "_near.yaml").read_text())
+    assert group["group"] == "near"
+    assert set(group["task"]) <= set(matched)
+    for folder in task_folders():
+        assert folder.name in matched or any(t.startswith(folder.name) for t in group["task"]), folder.name
