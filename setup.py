@@ -11,8 +11,8 @@ TOP_LEVEL = ["harness", "tasks", "trainers", "sandboxes", "leaderboard"]
 DATA_PATTERNS = ["*.yaml", "*.yml", "*.json", "*.jsonl", "*.md", "*.txt", "*.toml", "*.rs", "*.js", "*.ts",
                  "*.sh", "*.css", "*.tsv", "*.lock", "Dockerfile", "Dockerfile.*", "*.cfg", "*.tmpl"]
 
-packages = ["nearcoder"]
-package_dir = {"nearcoder": "nearcoder"}
+packages = ["nearcoder"] + [f"nearcoder.{sub}" for sub in find_namespace_packages("nearcoder", exclude=["*__pycache__*"])]
+package_dir = {"nearcoder": "nearcoder"}  # the top: the CLI, selftest, the demo model (and its demo_corpus/)
 for top in TOP_LEVEL:
     packages.append(f"nearcoder.{top}")
     package_dir[f"nearcoder.{top}"] = top

@@ -1,6 +1,6 @@
 """``nearcoder publish``, ``nearcoder leaderboard`` and ``nearcoder gate``.
 
-Registered as single commands in ``harness/cli.py``; gradio and sqlalchemy are imported inside the commands.
+Registered as single commands in ``nearcoder/cli.py``; gradio and sqlalchemy are imported inside the commands.
 """
 
 from __future__ import annotations

@@ -23,14 +23,14 @@ app = typer.Typer(
 
 # name -> "module:attribute" of a typer.Typer (a command group) or a plain function (a single command).
 SUBAPPS: dict[str, str] = {
-    "selftest": "nearcoder.harness.selftest_cli:app",
+    "selftest": "nearcoder.selftest:app",
     "sandbox": "nearcoder.sandboxes.cli:app",
     "data": "nearcoder.trainers.data_cli:app",
     "train": "nearcoder.trainers.train_cli:app",
     "publish": "nearcoder.leaderboard.cli:publish",
     "leaderboard": "nearcoder.leaderboard.cli:leaderboard",
     "gate": "nearcoder.leaderboard.cli:gate",
-    "trees": "nearcoder.harness.trees.cli:app",
+    "trees": "nearcoder.trees_cli:app",
 }
 
 
@@ -57,7 +57,7 @@ def eval_(ctx: typer.Context) -> None:
     --confirm_run_unsafe_code --output_path out/ --log_samples``. ``nearcoder eval ls tasks`` lists tasks;
     ``nearcoder eval --help`` shows lm-eval's own flags.
     """
-    from nearcoder.harness.lm_eval_bridge import run_lm_eval
+    from nearcoder.lm_eval_bridge import run_lm_eval
 
     try:
         code = run_lm_eval(list(ctx.args))
@@ -80,7 +80,7 @@ def demo_model(
     """
     from rich.console import Console
 
-    from nearcoder.harness.demo_model import DemoModelSpec, build_demo_model
+    from nearcoder.demo_model import DemoModelSpec, build_demo_model
 
     console = Console(stderr=True)
     with console.status("building tiny StarCoder2 checkpoint"):

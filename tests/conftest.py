@@ -29,7 +29,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """The tiny demo checkpoint, built once per test session (a few seconds on CPU)."""
-    from nearcoder.harness.demo_model import DemoModelSpec, build_demo_model
+    from nearcoder.demo_model import DemoModelSpec, build_demo_model
 
     out = tmp_path_factory.mktemp("tiny-model")
     return build_demo_model(out, DemoModelSpec(train_steps=20))

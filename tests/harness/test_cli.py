@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nearcoder.harness.cli import app
-from nearcoder.harness.lm_eval_bridge import build_argv, split_include_path
+from nearcoder.cli import app
+from nearcoder.lm_eval_bridge import build_argv, split_include_path
 from nearcoder.harness.paths import task_folders, tasks_dir
 
 runner = CliRunner()

@@ -210,7 +210,7 @@ def test_hanging_and_hostile_tests_are_killed_and_contained(backend, recipe):
 def test_selftest_cli_builds_a_reference(recipe):
     from typer.testing import CliRunner
 
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
 
     result = CliRunner().invoke(app, ["selftest", "dapp-build", "--lang", "rust", "--spec", "counter"])
     assert result.exit_code == 0, result.output
@@ -220,7 +220,7 @@ def test_selftest_cli_builds_a_reference(recipe):
 def test_selftest_without_a_cache_names_the_prepare_command(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
 
     monkeypatch.setenv("NEARCODER_CACHE", str(tmp_path))
     result = CliRunner().invoke(app, ["selftest", "dapp-build", "--spec", "counter"])
