@@ -73,7 +73,7 @@ class CacheNotPrepared(RuntimeError):
     """The dependency cache is missing or stale; run the prepare command."""
 
 
-PREPARE_HINT = "run `nearcoder selftest dapp-build --prepare` (or `python -m nearcoder.sandboxes.near_contracts prepare`)"
+PREPARE_HINT = "run `nearcoder prepare dapp-build` (an evaluation never downloads mid-run)"
 
 
 # ----------------------------------------------------------------------------------------------- Rust: prepare

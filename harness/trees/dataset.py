@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nearcoder.harness.jsonl import read_jsonl  # noqa: F401  (re-exported for callers)
 from nearcoder.harness.trees.clean import DEFAULT_RULES, CleaningRules, clean
 from nearcoder.harness.trees.model import Tree, tree_from_paths
 from nearcoder.harness.trees.prompts import (
@@ -137,5 +138,3 @@ def write_jsonl(pairs: list[Pair], out_dir: Path) -> dict[str, Path]:
     return written
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
