@@ -6,7 +6,7 @@ A repository is any direct sub-folder of the input that is either
   ``readmes/`` at the same relative paths (the layout of ``../shared/data/near-examples/<repo>/``), or
 - a working tree: its files from ``git ls-files`` when it is a git checkout, else from walking it.
 
-Repositories that the ``near_dapp_trees`` benchmark holds out (the ``repo`` field of
+Repositories that a benchmark holds out (its card's ``[decontamination] repositories``: the ``repo`` field of
 ``tasks/near_dapp_trees/data/*.jsonl``) are skipped unless ``include_eval_repos`` is set, and then the card
 says the dataset is contaminated: training stage 2 on them would teach the benchmark's answers.
 
@@ -36,17 +36,21 @@ class TreeOptions:
 
 
 def eval_repo_names(tasks: Path | None = None) -> set[str]:
-    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories near_dapp_trees evaluates on."""
-    import json
-
-    from nearcoder.harness.paths import tasks_dir
+    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories the task cards hold out
+    (``[decontamination] repositories``: today near_dapp_trees' references)."""
+    from nearcoder.harness.cards import load_cards
+    from nearcoder.harness.jsonl import iter_jsonl
 
     names: set[str] = set()
-    for path in sorted(((tasks or tasks_dir()) / "near_dapp_trees" / "data").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            repo = json.loads(line).get("repo", "") if line.strip() else ""
-            if repo:
-                names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
+    for card in load_cards(tasks):
+        decon = card.decontamination
+        if not decon or not decon.repository_field:
+            continue
+        for path in sorted({p for g in decon.repository_files for p in card.folder.glob(g)}):
+            for row in iter_jsonl(path):
+                repo = row.get(decon.repository_field, "")
+                if repo:
+                    names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
     return names
 
 
