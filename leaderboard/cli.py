@@ -120,7 +120,7 @@ def gate(
     min_: list[str] = typer.Option([], "--min", help="TASK:METRIC=VALUE absolute floor (repeatable)."),
     max_drop: list[str] = typer.Option([], "--max-drop", help="TASK:METRIC=DELTA allowed drop vs the baseline "
                                        "(repeatable; default with --baseline: 0 for every metric with samples)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the Markdown report here."),
+    report: Optional[Path] = typer.Option(None, "--out", "--report", help="Also write the Markdown report here."),
     iters: int = typer.Option(10_000, "--iters", help="Bootstrap resamples."),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence level of the interval."),
     seed: int = typer.Option(20240607, "--seed", help="Bootstrap seed (same seed, same verdict)."),

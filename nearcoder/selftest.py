@@ -1,6 +1,8 @@
 """``nearcoder selftest``: prove the execution-based tasks are solvable by running their reference solutions.
 
-Each execution task adds one command here (``humaneval``, ``dapp-build``).
+``nearcoder selftest all`` runs every run that a task card declares (``[selftest]`` in
+``tasks/<family>/card.toml``) and prints one table; the per-family commands below expose each family's own
+options. Caches come from ``nearcoder prepare``; a self-test never downloads.
 """
 
 from __future__ import annotations
@@ -9,17 +11,63 @@ from pathlib import Path
 
 import typer
 
+from nearcoder.harness.errors import bad_input
+
 app = typer.Typer(
-    help="Run reference solutions through the sandbox; every one must pass. Example: ``nearcoder selftest humaneval --lang rust``",
+    help="Run reference solutions through the sandbox; every one must pass. Example: ``nearcoder selftest all``",
     no_args_is_help=True,
 )
+
+SANDBOX_HELP = "Sandbox backend: bwrap or docker [default: $NEARCODER_SANDBOX or bwrap]."
+
+
+def _sandbox_option():
+    return typer.Option(None, "--sandbox", "--backend", help=SANDBOX_HELP)
+
+
+@app.command("all")
+def all_(
+    sandbox: str = _sandbox_option(),
+    out: Path = typer.Option(None, "--out", help="Folder for each run's JSON outcomes [default: each family's own]."),
+) -> None:
+    """Every self-test the task cards declare, one after the other; exits 1 unless every one passes.
+
+    Example: ``nearcoder prepare all && nearcoder selftest all --out out/selftest``
+    """
+    import time
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from nearcoder.entry_points import call, resolve
+    from nearcoder.harness import cards
+
+    console = Console(stderr=True)
+    table = Table(title="nearcoder selftest all")
+    for col in ("family", "run", "seconds", "result"):
+        table.add_column(col)
+    failed = 0
+    for card in cards.load_cards():
+        for run in card.selftest.runs if card.selftest else ():
+            console.rule(f"{card.family}: {run.name}")
+            start = time.monotonic()
+            try:
+                target = out / f"selftest-{card.family}-{run.name.replace('+', '-')}.json" if out else None
+                code = call(resolve(run.entry), run.args, backend=sandbox, out=target, echo=typer.echo)
+            except ValueError as exc:
+                bad_input("selftest", exc)
+            failed += code != 0
+            table.add_row(card.family, run.name, f"{time.monotonic() - start:.1f}",
+                          "passed" if code == 0 else f"[red]failed (exit {code})[/]")
+    console.print(table)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("humaneval")
 def humaneval(
     lang: str = typer.Option(..., "--lang", help="js or rust."),
     buggy: bool = typer.Option(False, "--buggy", help="Run HumanEvalPack's buggy_solution's; every one must fail."),
-    backend: str = typer.Option(None, "--backend", help="bwrap or docker [default: $NEARCODER_SANDBOX or bwrap]."),
+    sandbox: str = _sandbox_option(),
     workers: int = typer.Option(None, "--workers", help="Programs run at once (default: the sandbox's)."),
     limit: int = typer.Option(None, "--limit", help="Only the first N problems."),
     out: Path = typer.Option(None, "--out", help="JSON file of outcomes [default: selftest-humaneval-LANG.json]."),
@@ -32,15 +80,14 @@ def humaneval(
     from nearcoder.tasks.near_humaneval.selftest import LANGS, main
 
     if lang not in LANGS:
-        raise typer.BadParameter(f"{lang!r}: choose one of {', '.join(LANGS)}", param_hint="--lang")
-    raise typer.Exit(main(lang, buggy=buggy, backend=backend, workers=workers, limit=limit, out=out))
+        bad_input("selftest humaneval", f"--lang {lang!r}: choose one of {', '.join(LANGS)}")
+    raise typer.Exit(main(lang, buggy=buggy, backend=sandbox, workers=workers, limit=limit, out=out))
 
 
 @app.command("dapp-build")
 def dapp_build(
     lang: str = typer.Option("all", "--lang", help="rust, js or all."),
-    prepare: bool = typer.Option(False, "--prepare", help="First fetch and pre-build the near-sdk caches (idempotent)."),
-    backend: str = typer.Option(None, "--backend", help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
+    sandbox: str = _sandbox_option(),
     workers: int = typer.Option(None, "--workers", help="Contracts built at once (default: CPU count, at most 4)."),
     spec: list[str] = typer.Option(None, "--spec", help="Only these spec ids (repeatable)."),
     out: Path = typer.Option(None, "--out", help="Write every result (build log included) to this JSON file."),
@@ -49,16 +96,14 @@ def dapp_build(
 
     Rust: compiled against the pre-built near-sdk cache, hidden unit tests run, no warnings, rustfmt-clean.
     JS: type-checked against near-sdk-js (the offline check level). Exits 1 unless all pass.
-    Example: ``nearcoder selftest dapp-build --prepare`` (once, needs crates.io + npm), then
-    ``nearcoder selftest dapp-build``
+    Example: ``nearcoder prepare dapp-build`` (once, needs crates.io + npm), then ``nearcoder selftest dapp-build``
     """
     from nearcoder.tasks.near_dapp_build.selftest import main
 
     languages = ["rust", "js"] if lang == "all" else [lang]
     if any(x not in ("rust", "js") for x in languages):
-        raise typer.BadParameter("--lang must be rust, js or all")
-    raise typer.Exit(main(languages, prepare=prepare, backend=backend, workers=workers, only=spec, out=out,
-                          echo=typer.echo))
+        bad_input("selftest dapp-build", f"--lang {lang!r}: choose rust, js or all")
+    raise typer.Exit(main(languages, backend=sandbox, workers=workers, only=spec, out=out, echo=typer.echo))
 
 
 @app.command("dapp-trees")

@@ -1,5 +1,5 @@
 """near_dapp_build through the real sandbox: references pass; bad, hanging and hostile contracts are scored and
-contained. Needs the prepared near-sdk caches (`nearcoder selftest dapp-build --prepare`)."""
+contained. Needs the prepared near-sdk caches (`nearcoder prepare dapp-build`)."""
 
 from __future__ import annotations
 
@@ -225,4 +225,4 @@ def test_selftest_without_a_cache_names_the_prepare_command(tmp_path, monkeypatc
     monkeypatch.setenv("NEARCODER_CACHE", str(tmp_path))
     result = CliRunner().invoke(app, ["selftest", "dapp-build", "--spec", "counter"])
     assert result.exit_code == 2
-    assert "--prepare" in result.output and str(tmp_path) in result.output
+    assert "nearcoder prepare dapp-build" in result.output and str(tmp_path) in result.output
