@@ -142,8 +142,9 @@ def dpo(
     out: Path = typer.Option(..., "--out", "-o", help="Output dataset directory."),
     max_new_tokens: int = typer.Option(512, help="Generation length for the rejected tree."),
     temperature: float = typer.Option(0.0, help="0 = greedy."),
-    batch_size: int = typer.Option(4, help="Prompts per generate() call (transformers backend)."),
-    backend: str = typer.Option("auto", help="auto | transformers | vllm (auto: vLLM when installed and on GPU)."),
+    batch_size: int = typer.Option(4, help="Prompts per generate() call (transformers engine)."),
+    backend: str = typer.Option("auto", "--engine", "--backend", help="Generation engine: auto | transformers | vllm "
+                                "(auto: vLLM when installed and on GPU)."),
     prompt_style: str = typer.Option("benchmark", help="benchmark (near_dapp_trees' exact prompt) | chat | "
                                      "instruction (see nearcoder.trainers.prompt_format)."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),

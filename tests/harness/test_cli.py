@@ -81,6 +81,7 @@ def test_include_path_errors_are_clear(tmp_path):
         build_argv(["--include_path", str(tmp_path / "missing")])
 
 
+@pytest.mark.slow  # starts lm-eval
 def test_eval_lists_near_tasks_through_lm_eval():
     out = subprocess.run(
         [sys.executable, "-m", "nearcoder", "eval", "ls", "tasks"], capture_output=True, text=True, timeout=300
@@ -94,6 +95,7 @@ def test_eval_bad_include_path_exits_2(tmp_path):
     assert result.exit_code == 2
 
 
+@pytest.mark.slow  # loads lm-eval's TaskManager
 def test_near_glob_and_group_select_the_same_tasks_once():
     """`--tasks 'near_*'` must not match the group (lm-eval would load every task twice), and the group
     `near` must list every task folder's default task."""
