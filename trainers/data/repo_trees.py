@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nearcoder.trainers.data.dataset_io import DatasetCard, Table, write_dataset
+from nearcoder.trainers.data.walk import walk_files
 
-WALK_SKIP = {".git", "node_modules", "target", "dist", "build", "out", ".next", "__pycache__", ".venv"}
 README_NAMES = ("README.md", "readme.md", "Readme.md", "README.MD", "README.txt", "README")
 
 
@@ -74,8 +74,7 @@ def repo_paths(repo: Path) -> tuple[list[str], str]:
                              check=False)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.split("\n")[:-1] if out.stdout.endswith("\n") else out.stdout.split("\n"), "git"
-    paths = [str(p.relative_to(repo)) for p in sorted(repo.rglob("*"))
-             if p.is_file() and not WALK_SKIP.intersection(p.relative_to(repo).parts)]
+    paths = [str(p.relative_to(repo)) for p in walk_files(repo)]
     return paths, "walk"
 
 
