@@ -20,10 +20,10 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nearcoder.harness import near_examples
 from nearcoder.trainers.data.dataset_io import DatasetCard, Table, write_dataset
 from nearcoder.trainers.data.walk import walk_files
 
-README_NAMES = ("README.md", "readme.md", "Readme.md", "README.MD", "README.txt", "README")
 
 
 @dataclass
@@ -66,9 +66,8 @@ def contamination_notes(repos: list[str]) -> list[str]:
 
 def repo_paths(repo: Path) -> tuple[list[str], str]:
     """File paths of one repository and where they came from (``files.txt``, ``git`` or ``walk``)."""
-    listing = repo / "files.txt"
-    if listing.is_file():
-        return [p.strip() for p in listing.read_text(encoding="utf-8").splitlines() if p.strip()], "files.txt"
+    if near_examples.is_file_list_repo(repo):
+        return near_examples.listed_files(repo), near_examples.FILE_LIST
     if (repo / ".git").exists():
         out = subprocess.run(["git", "-C", str(repo), "ls-files"], capture_output=True, text=True, timeout=60,
                              check=False)
@@ -80,17 +79,13 @@ def repo_paths(repo: Path) -> tuple[list[str], str]:
 
 def repo_readme(repo: Path) -> str:
     """The top-level README (from ``readmes/`` for file-list repositories), or "" when there is none."""
-    for base in (repo / "readmes", repo):
-        for name in README_NAMES:
-            if (base / name).is_file():
-                return (base / name).read_text(encoding="utf-8", errors="replace")
-    return ""
+    return near_examples.top_readme(repo)
 
 
 def find_repos(root: Path) -> list[Path]:
     if not root.is_dir():
         raise FileNotFoundError(f"trees input {root} is not a directory of repositories")
-    if (root / "files.txt").is_file() or (root / ".git").exists():
+    if near_examples.is_file_list_repo(root) or (root / ".git").exists():
         return [root]
     return [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
 
