@@ -29,6 +29,7 @@ def _sandbox_option():
 def all_(
     sandbox: str = _sandbox_option(),
     out: Path = typer.Option(None, "--out", help="Folder for each run's JSON outcomes [default: each family's own]."),
+    family: list[str] = typer.Option(None, "--family", help="Only these families (repeatable) [default: all]."),
 ) -> None:
     """Every self-test the task cards declare, one after the other; exits 1 unless every one passes.
 
@@ -46,8 +47,13 @@ def all_(
     table = Table(title="nearcoder selftest all")
     for col in ("family", "run", "seconds", "result"):
         table.add_column(col)
+    known = [card.family for card in cards.load_cards() if card.selftest]
+    if unknown := sorted(set(family or ()) - set(known)):
+        bad_input("selftest all", f"--family {unknown[0]!r}: choose from {', '.join(known)}")
     failed = 0
     for card in cards.load_cards():
+        if family and card.family not in family:
+            continue
         for run in card.selftest.runs if card.selftest else ():
             console.rule(f"{card.family}: {run.name}")
             start = time.monotonic()
