@@ -128,7 +128,7 @@ def gate(
     """Fail CI when a checkpoint regresses: exit 0 pass, 1 regression, 2 unusable input.
 
     Example: ``nearcoder gate out/candidate --baseline out/base --max-drop near_questions:rouge1=0.02
-    --min near_humaneval_js:pass@1=0.1 --report gate.md``
+    --min near_humaneval_js:pass@1=0.1 --out gate.md``
     """
     from nearcoder.leaderboard.gate import UNUSABLE, GateInputError, run_gate
 
