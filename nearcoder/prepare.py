@@ -27,7 +27,7 @@ def prepare(
     from rich.console import Console
     from rich.table import Table
 
-    from nearcoder.entry_points import resolve
+    from nearcoder.card_runner import resolve
 
     known = cards.prepare_targets()
     wanted = list(known) if not targets or "all" in targets else targets

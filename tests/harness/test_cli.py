@@ -155,6 +155,6 @@ def test_one_error_path_across_command_groups(tmp_path):
 def test_old_option_spellings_still_work():
     group, _ = _commands(app)
     opts = {p.name: p.opts for p in group.commands["selftest"].commands["humaneval"].params}
-    assert opts["sandbox"][:2] == ["--sandbox", "--backend"]
+    assert opts["backend"][:2] == ["--sandbox", "--backend"]
     gate = {p.name: p.opts for p in group.commands["gate"].params}
     assert gate["report"] == ["--out", "--report"]
