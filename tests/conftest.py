@@ -26,18 +26,19 @@ FAST_SUITE_KEEPS_OUT = "lm_eval"  # `make test-fast` runs no lm-eval: loading it
 _LM_EVAL_BEFORE = pytest.StashKey[bool]()
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
     item.stash[_LM_EVAL_BEFORE] = FAST_SUITE_KEEPS_OUT in sys.modules
-    yield
+    return (yield)
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    yield
+    result = yield
     if not item.stash.get(_LM_EVAL_BEFORE, True) and FAST_SUITE_KEEPS_OUT in sys.modules \
             and item.get_closest_marker("slow") is None:
         pytest.fail(f"{item.nodeid} loads lm-eval without the `slow` marker (make test-fast must not)")
+    return result
 
 
 @lru_cache(maxsize=1)
