@@ -33,6 +33,8 @@ LEGACY_ENV_READERS = {
     "sandboxes/uid_pool.py", "sandboxes/factory.py", "sandboxes/docker_backend.py", "sandboxes/toolchain.py",
     "sandboxes/near_contracts.py", "tasks/near_dapp_build/scoring.py", "tasks/near_questions/dataset_checks.py",
     "harness/trees/prompts.py", "leaderboard/envs.py",
+    # the same modules after the moves in flight (issue 16): near_contracts and the trees builder go to tasks/
+    "tasks/near_dapp_build/near_contracts.py", "tasks/near_dapp_trees/prompts.py",
 }
 ENV_NAME = re.compile(r"^NEARCODER_[A-Z0-9_]+$")
 
