@@ -21,7 +21,8 @@ app = typer.Typer(
 def humaneval(
     lang: str = typer.Option(..., "--lang", help="js or rust."),
     buggy: bool = typer.Option(False, "--buggy", help="Run HumanEvalPack's buggy_solution's; every one must fail."),
-    backend: str = typer.Option(None, "--sandbox", "--backend", help="bwrap or docker [default: $NEARCODER_SANDBOX or bwrap]."),
+    backend: str = typer.Option(None, "--sandbox", "--backend",
+                                help="bwrap or docker [default: $NEARCODER_SANDBOX or bwrap]."),
     workers: int = typer.Option(None, "--workers", help="Programs run at once (default: the sandbox's)."),
     limit: int = typer.Option(None, "--limit", help="Only the first N problems."),
     out: Path = typer.Option(None, "--out", help="JSON file of outcomes [default: selftest-humaneval-LANG.json]."),
@@ -41,7 +42,8 @@ def humaneval(
 @app.command("dapp-build")
 def dapp_build(
     lang: str = typer.Option("all", "--lang", help="rust, js or all."),
-    backend: str = typer.Option(None, "--sandbox", "--backend", help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
+    backend: str = typer.Option(None, "--sandbox", "--backend",
+                                help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
     workers: int = typer.Option(None, "--workers", help="Contracts built at once (default: CPU count, at most 4)."),
     spec: list[str] = typer.Option(None, "--spec", help="Only these spec ids (repeatable)."),
     out: Path = typer.Option(None, "--out", help="Write every result (build log included) to this JSON file."),
@@ -75,7 +77,8 @@ def dapp_trees() -> None:
 
 @app.command("all")
 def all_(
-    backend: str = typer.Option(None, "--sandbox", "--backend", help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
+    backend: str = typer.Option(None, "--sandbox", "--backend",
+                                help="Sandbox backend (bwrap, docker); default $NEARCODER_SANDBOX."),
     out: Path = typer.Option(None, "--out", help="Folder for each run's JSON outcomes [default: each family's own]."),
     family: list[str] = typer.Option(None, "--family", help="Only these families (repeatable) [default: all]."),
 ) -> None:

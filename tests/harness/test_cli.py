@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nearcoder.cli import app
-from nearcoder.lm_eval_bridge import build_argv, split_include_path
 from nearcoder.harness.paths import task_folders, tasks_dir
+from nearcoder.lm_eval_bridge import build_argv, split_include_path
 
 runner = CliRunner()
 
