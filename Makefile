@@ -23,12 +23,11 @@ $(VENV)/.installed: pyproject.toml setup.py
 system:  ## system packages (bubblewrap, docker, node, chromium), dockerd, the sandbox image
 	bash scripts/setup_system.sh
 
-prepare: venv system  ## offline toolchain caches: npm packages and crates for HumanEval, the pre-built near-sdk for dApp builds
-	$(BIN)/nearcoder sandbox prepare
-	bash tasks/near_dapp_build/prepare.sh $(BIN)/python
+prepare: venv system  ## offline caches of every task card's [prepare]: HumanEval's npm/crates, the pre-built near-sdk
+	$(BIN)/nearcoder prepare all
 
 demo-eval: prepare
-	$(BIN)/nearcoder demo-model $(OUT)/demo-model
+	$(BIN)/nearcoder demo-model --out $(OUT)/demo-model
 	HF_HUB_OFFLINE=1 $(BIN)/nearcoder eval --model hf --model_args pretrained=$(OUT)/demo-model,dtype=float32 \
 	  --device cpu --tasks near --limit 3 --gen_kwargs max_gen_toks=96 --confirm_run_unsafe_code \
 	  --output_path $(OUT)/results --log_samples
@@ -38,9 +37,7 @@ demo: demo-eval
 	$(BIN)/nearcoder leaderboard --db sqlite:///$(abspath $(OUT))/leaderboard.db --port $(PORT)
 
 test: prepare
-	$(BIN)/nearcoder selftest humaneval --lang js --out $(OUT)/selftest-humaneval-js.json
-	$(BIN)/nearcoder selftest humaneval --lang rust --out $(OUT)/selftest-humaneval-rust.json
-	$(BIN)/nearcoder selftest dapp-build
+	$(BIN)/nearcoder selftest all --out $(OUT)/selftest
 	$(BIN)/pytest -n 2 --durations=15
 
 test-fast: venv  ## unit tests only: no lm_eval runs, no sandboxes, no browser

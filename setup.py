@@ -11,7 +11,8 @@ TOP_LEVEL = ["harness", "tasks", "trainers", "sandboxes", "leaderboard"]
 DATA_PATTERNS = ["*.yaml", "*.yml", "*.json", "*.jsonl", "*.md", "*.txt", "*.toml", "*.rs", "*.js", "*.ts",
                  "*.sh", "*.css", "*.tsv", "*.lock", "Dockerfile", "Dockerfile.*", "*.cfg", "*.tmpl"]
 
-packages = ["nearcoder"]
+# the top: the CLI, selftest, the demo model (and its demo_corpus/)
+packages = ["nearcoder", *(f"nearcoder.{s}" for s in find_namespace_packages("nearcoder", exclude=["*__pycache__*"]))]
 package_dir = {"nearcoder": "nearcoder"}
 for top in TOP_LEVEL:
     packages.append(f"nearcoder.{top}")

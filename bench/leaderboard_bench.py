@@ -77,7 +77,7 @@ def main() -> None:
 
         url_cli = f"sqlite:///{root / 'cli.db'}"
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "nearcoder.harness.cli", "publish", str(root / "out"), "--db", url_cli],
+        subprocess.run([sys.executable, "-m", "nearcoder.cli", "publish", str(root / "out"), "--db", url_cli],
                        check=True, capture_output=True)
         print(f"`nearcoder publish OUT` as a fresh process (imports included): {time.perf_counter() - t0:.2f} s")
 

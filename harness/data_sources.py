@@ -8,10 +8,11 @@ need neither.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-DATA_DIR_ENV = "NEARCODER_DATA_DIR"
+from nearcoder.harness import settings
+
+DATA_DIR_ENV = settings.DATA_DIR
 
 
 class MissingDatasetError(FileNotFoundError):
@@ -20,8 +21,7 @@ class MissingDatasetError(FileNotFoundError):
 
 def mirror_dir() -> Path | None:
     """The local mirror directory named by ``NEARCODER_DATA_DIR``, or None when it is unset."""
-    value = os.environ.get(DATA_DIR_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    return settings.data_dir()
 
 
 def mirror_file(relative: str) -> Path:

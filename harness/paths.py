@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 
 def tasks_dir() -> Path:
     """The directory that holds every ``near_*`` task folder (the ``--include_path`` for lm-eval)."""
-    import nearcoder.tasks
-
-    return Path(nearcoder.tasks.__file__).resolve().parent
+    # Located, not imported: the core never imports tasks (tests/test_architecture.py).
+    spec = importlib.util.find_spec("nearcoder.tasks")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
 def task_folders() -> list[Path]:

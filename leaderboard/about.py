@@ -1,13 +1,15 @@
-"""Every piece of prose the leaderboard shows, and the one list of tasks and metrics it knows about.
+"""Every piece of prose the leaderboard shows; its columns, metrics and tasks come from the task cards.
 
-Edit ``TASK_COLUMNS`` to add a column; everything else (table, filters, plots, gate defaults, about tab)
-is derived from it. Metrics that lm-eval reports but that have no column here still appear in the
-per-model view; columns whose task was not run stay blank.
+Columns are declared once, in ``tasks/<family>/card.toml`` (read by :mod:`nearcoder.harness.cards`, which reads
+files and imports no task); everything else (table, filters, plots, gate defaults, about tab) is derived from
+``TASK_COLUMNS``. Metrics that lm-eval reports but that have no column still appear in the per-model view;
+columns whose task was not run stay blank.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from nearcoder.harness import cards
+from nearcoder.harness.cards import Column as TaskColumn  # noqa: F401  (the column type, by its old name)
 
 TITLE = "NEARCoder leaderboard"
 
@@ -21,106 +23,16 @@ Rows marked *reported by the seed, not reproduced* are transcribed from the seed
 SEED_NOTE = "reported by the seed, not reproduced"
 
 
-@dataclass(frozen=True)
-class TaskColumn:
-    """One leaderboard column: a metric of one or more lm-eval tasks (the mean over those present)."""
+# The seed deck's eight columns first, then the project's stronger ones (``replaces`` names the seed column).
+TASK_COLUMNS: tuple[TaskColumn, ...] = cards.leaderboard_columns()
 
-    col_name: str
-    tasks: tuple[str, ...]
-    metrics: tuple[str, ...]  # accepted spellings of the metric, first is canonical
-    seed: bool  # one of the seed deck's eight columns
-    description: str
-    higher_is_better: bool = True
-
-    @property
-    def metric(self) -> str:
-        return self.metrics[0]
-
-
-_HE = ("near_humaneval_js", "near_humaneval_rust")
-_HE10 = ("near_humaneval_js_pass10", "near_humaneval_rust_pass10")
-_BUILD = ("near_dapp_build_rust", "near_dapp_build_js")
-_PASS1 = ("pass@1", "pass_at_1")
-_PASS10 = ("pass@10", "pass_at_10")
-
-TASK_COLUMNS: tuple[TaskColumn, ...] = (
-    # The seed deck's eight columns, computed by our tasks the way the seed describes them.
-    TaskColumn("humanEval_bleu", _HE + _HE10, ("bleu",), True,
-               "Corpus BLEU of completions against the canonical solutions, mean of JS and Rust (the seed's "
-               "HumanEval measure; it rewards look-alike code, see pass@1)."),
-    TaskColumn("nearQuestions_bleu", ("near_questions",), ("bleu",), True,
-               "Corpus BLEU of answers to NEAR questions against reference answers."),
-    TaskColumn("nearQuestions_rouge1", ("near_questions",), ("rouge1",), True,
-               "Mean ROUGE-1 F1 of answers against reference answers."),
-    TaskColumn("dAppTrees_structure", ("near_dapp_trees",), ("structure_difflib",), True,
-               "The seed's structural similarity of a generated dApp directory tree: difflib line ratio."),
-    TaskColumn("dAppTrees_comment", ("near_dapp_trees",), ("comment_quality",), True,
-               "Mean per-entry relevance of the comments in a generated dApp tree (0 without comments)."),
-    TaskColumn("dAppGen_functionality", _BUILD, ("functionality",), True,
-               "Share of hidden unit tests a generated Rust contract passes on near-sdk's mocked blockchain "
-               "(0 when it does not build); executed, not keyword-matched."),
-    TaskColumn("dAppGen_usability", _BUILD, ("interface", "usability"), True,
-               "Share of the spec's public methods present with exact names, argument types and NEAR "
-               "annotations (checked on the syntax tree), mean of Rust and JS."),
-    TaskColumn("dAppGen_quality", _BUILD, ("rustfmt_clean", "quality"), True,
-               "Share of generated Rust contracts that `rustfmt --check` leaves unchanged."),
-    # The project's stronger metrics.
-    TaskColumn("humanEval_js_pass@1", ("near_humaneval_js",), _PASS1, False,
-               "Share of JavaScript HumanEval problems whose completion passes the tests in the sandbox."),
-    TaskColumn("humanEval_rust_pass@1", ("near_humaneval_rust",), _PASS1, False,
-               "Share of Rust HumanEval problems whose completion compiles and passes the tests in the sandbox."),
-    TaskColumn("humanEval_js_pass@10", ("near_humaneval_js_pass10",), _PASS10, False,
-               "Unbiased pass@10 estimate over sampled JavaScript completions."),
-    TaskColumn("humanEval_rust_pass@10", ("near_humaneval_rust_pass10",), _PASS10, False,
-               "Unbiased pass@10 estimate over sampled Rust completions."),
-    TaskColumn("nearQuestions_keyFactRecall", ("near_questions",), ("key_fact_recall",), False,
-               "Share of an answer's required key facts that the generated answer states."),
-    TaskColumn("nearQuestions_chrf", ("near_questions",), ("chrf",), False,
-               "Corpus chrF of answers (character n-grams; kinder to paraphrase than BLEU)."),
-    TaskColumn("dAppTrees_TED", ("near_dapp_trees",), ("structure",), False,
-               "1 - normalised tree edit distance (Zhang-Shasha) between generated and reference trees."),
-    TaskColumn("dAppGen_rust_build", ("near_dapp_build_rust",), ("build",), False,
-               "Share of generated Rust contracts that compile natively and to wasm32 in the sandbox."),
-    TaskColumn("dAppGen_js_typecheck", ("near_dapp_build_js",), ("typecheck",), False,
-               "Share of generated near-sdk-js contracts that pass `tsc --strict` with the interface probe."),
-    TaskColumn("dAppGen_rust_warnings/100", ("near_dapp_build_rust",), ("warnings_per_100_lines",), False,
-               "rustc + clippy warnings per 100 lines of the contracts that built (lower is better).",
-               higher_is_better=False),
-)
-
-# "average (ours)": the mean of our higher-is-better columns that a model has.
-AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if not c.seed and c.higher_is_better)
+# "average (ours)": the mean of the project's higher-is-better columns that a model has.
+AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if c.in_average)
 
 # Metric glossary for the about tab (metric name as lm-eval reports it -> explanation).
-METRIC_TEXT: dict[str, str] = {
-    "pass@1": "Probability that one sampled completion passes every test (sandboxed execution).",
-    "pass@10": "Unbiased estimate (Chen et al. 2021) that at least one of 10 samples passes.",
-    "bleu": "sacreBLEU corpus score in [0, 1]; n-gram overlap with the reference.",
-    "chrf": "sacreBLEU chrF in [0, 1]; character n-gram F-score.",
-    "rouge1": "ROUGE-1 F1: unigram overlap.",
-    "rougeL": "ROUGE-L F1: longest common subsequence.",
-    "key_fact_recall": "Fraction of the reference's key facts found in the answer.",
-    "structure": "Tree-edit-distance similarity of directory trees (1 = identical).",
-    "structure_difflib": "difflib sequence ratio of the rendered trees (the seed's measure).",
-    "comment_quality": "How well per-file comments describe files.",
-    "comment_coverage": "Share of tree entries that carry a comment.",
-    "tree_parsed": "Share of answers that contain a parseable tree at all.",
-    "build": "The generated contract builds in the sandbox (0/1 per item).",
-    "typecheck": "The generated near-sdk-js contract passes `tsc --strict` (0/1 per item).",
-    "functionality": "Fraction of the hidden unit tests that pass (0 when the contract does not build).",
-    "interface": "Fraction of the spec's public methods present with the right signature (the seed's 'usability').",
-    "rustfmt_clean": "`rustfmt --check` finds nothing to change (0/1 per item).",
-    "warnings_per_100_lines": "rustc + clippy warnings per 100 non-blank lines (lower is better).",
-}
+METRIC_TEXT: dict[str, str] = cards.metric_texts()
 
-TASK_TEXT: dict[str, str] = {
-    "near_humaneval_js": "HumanEval problems translated to JavaScript, executed in the sandbox (pass@1, BLEU).",
-    "near_humaneval_rust": "HumanEval problems translated to Rust, compiled and executed in the sandbox.",
-    "near_humaneval_js_pass10 / _rust_pass10": "Same problems, 10+ samples per problem for pass@10.",
-    "near_questions": "Questions about the NEAR Protocol with reference answers and key facts (by category).",
-    "near_dapp_trees": "Generate a NEAR dApp's directory tree, with comments, from a project description.",
-    "near_dapp_build_rust / _js": "Generate a small NEAR dApp; it is built and tested in the sandbox.",
-}
+TASK_TEXT: dict[str, str] = {name: t.description for name, t in cards.tasks().items()}
 
 ABOUT_TEXT = """
 ## How scores get here

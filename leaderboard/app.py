@@ -10,6 +10,7 @@ import gradio as gr
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from nearcoder.harness.manifest import CONTAMINATION, MODEL_TYPES
 from nearcoder.leaderboard import about, populate
 from nearcoder.leaderboard.display.columns import (
     BENCHMARK_COLS,
@@ -24,8 +25,6 @@ from nearcoder.leaderboard.display.plots import lineage_lines, per_task_bars, sc
 from nearcoder.leaderboard.store.engine import read_session
 
 C = COLUMNS
-MODEL_TYPES = ["base", "fine-tuned", "adapter"]
-CONTAMINATION = ["clean", "flagged", "unknown"]
 _DTYPES = {c.name: c.type for c in ALL_COLS}
 
 
@@ -121,10 +120,10 @@ def build_app(db_url: str) -> gr.Blocks:
                     sort_by = gr.Dropdown(COLS, value=C.average.name, label="Sort by", elem_id="sort-by", scale=2)
                     asc = gr.Checkbox(False, label="ascending", elem_id="ascending", scale=1)
                 with gr.Row():
-                    types = gr.CheckboxGroup(MODEL_TYPES, label="Type", elem_id="filter-type")
+                    types = gr.CheckboxGroup(list(MODEL_TYPES), label="Type", elem_id="filter-type")
                     sizes = gr.CheckboxGroup(SIZE_CHOICES, label="Size", elem_id="filter-size")
                     stages = gr.CheckboxGroup([], label="Training stage", elem_id="filter-stage")
-                    contamination = gr.CheckboxGroup(CONTAMINATION, label="Contamination",
+                    contamination = gr.CheckboxGroup(list(CONTAMINATION), label="Contamination",
                                                      elem_id="filter-contamination")
                 with gr.Row():
                     show_partial = gr.Checkbox(True, label="show partial runs (--limit)", elem_id="show-partial")

@@ -1,6 +1,6 @@
 """``nearcoder publish``, ``nearcoder leaderboard`` and ``nearcoder gate``.
 
-Registered as single commands in ``harness/cli.py``; gradio and sqlalchemy are imported inside the commands.
+Registered as single commands in ``nearcoder/cli.py``; gradio and sqlalchemy are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def gate(
     min_: list[str] = typer.Option([], "--min", help="TASK:METRIC=VALUE absolute floor (repeatable)."),
     max_drop: list[str] = typer.Option([], "--max-drop", help="TASK:METRIC=DELTA allowed drop vs the baseline "
                                        "(repeatable; default with --baseline: 0 for every metric with samples)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the Markdown report here."),
+    report: Optional[Path] = typer.Option(None, "--out", "--report", help="Also write the Markdown report here."),
     iters: int = typer.Option(10_000, "--iters", help="Bootstrap resamples."),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence level of the interval."),
     seed: int = typer.Option(20240607, "--seed", help="Bootstrap seed (same seed, same verdict)."),
@@ -128,7 +128,7 @@ def gate(
     """Fail CI when a checkpoint regresses: exit 0 pass, 1 regression, 2 unusable input.
 
     Example: ``nearcoder gate out/candidate --baseline out/base --max-drop near_questions:rouge1=0.02
-    --min near_humaneval_js:pass@1=0.1 --report gate.md``
+    --min near_humaneval_js:pass@1=0.1 --out gate.md``
     """
     from nearcoder.leaderboard.gate import UNUSABLE, GateInputError, run_gate
 

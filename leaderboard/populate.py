@@ -124,10 +124,6 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def model_names(session: Session) -> list[str]:
-    return list(session.scalars(select(orm.Model.name).order_by(orm.Model.name)))
-
-
 def _model(session: Session, name: str) -> orm.Model | None:
     return session.scalars(select(orm.Model).where(orm.Model.name == name)).first()
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from nearcoder.harness.manifest import CONTAMINATION
 from nearcoder.leaderboard.read_results import EvalRun, ResultsError, read_output_dir
-
-CONTAMINATION = ("clean", "flagged", "unknown")
 
 
 @dataclass

@@ -1,3 +1,3 @@
-from nearcoder.harness.cli import main
+from nearcoder.cli import main
 
 main()

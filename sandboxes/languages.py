@@ -26,7 +26,7 @@ from pathlib import Path
 from nearcoder.sandboxes.api import Limits, Outcome, Program, SandboxBackend, Status
 from nearcoder.sandboxes.batch import OutcomeCache, default_workers, parallel_map
 from nearcoder.sandboxes.factory import get_backend
-from nearcoder.sandboxes.outcome_rules import classify, first_error_line
+from nearcoder.sandboxes.outcome_rules import classify, first_compiler_error, first_error_line
 from nearcoder.sandboxes.toolchain import JS_MODULES, Prepared, prepared
 
 LANGS = ("js", "rust")
@@ -281,10 +281,7 @@ def _parse_lines(stdout: str, raw: bool = False):
 
 
 def _first_rustc_error(stderr: str) -> str:
-    for line in stderr.splitlines():
-        if line.startswith("error"):
-            return line.strip()[:300]
-    return first_error_line(stderr) or "rustc failed"
+    return first_compiler_error(stderr, 300) or "rustc failed"
 
 
 def _modules_with_errors(stderr: str, ranges: list[tuple[int, int]]) -> set[int] | None:

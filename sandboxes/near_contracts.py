@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nearcoder.sandboxes.api import Limits, Outcome, Program, Status
+from nearcoder.sandboxes.outcome_rules import first_compiler_error
 
 # Paths as seen from inside the sandbox. The toolchain is bound at /opt/rust by the backend (toolchain.py).
 SANDBOX_RUST_BIN = "/opt/rust/bin"
@@ -73,7 +74,7 @@ class CacheNotPrepared(RuntimeError):
     """The dependency cache is missing or stale; run the prepare command."""
 
 
-PREPARE_HINT = "run `nearcoder selftest dapp-build --prepare` (or `python -m nearcoder.sandboxes.near_contracts prepare`)"
+PREPARE_HINT = "run `nearcoder prepare dapp-build` (an evaluation never downloads mid-run)"
 
 
 # ----------------------------------------------------------------------------------------------- Rust: prepare
@@ -386,10 +387,7 @@ def _rendered(text: str) -> str:
 
 
 def _first_error(text: str) -> str:
-    for line in text.splitlines():
-        if line.startswith("error"):
-            return line.strip()[:200]
-    return (text.strip().splitlines() or ["(no output)"])[-1][:200]
+    return first_compiler_error(text) or "(no output)"
 
 
 def parse_rust_report(outcome: Outcome, lib_rs: str, test_names: list[str]) -> ContractReport:

@@ -100,6 +100,14 @@ def first_error_line(text: str) -> str:
     return lines[-1][:200] if lines else ""
 
 
+def first_compiler_error(text: str, limit: int = 200) -> str:
+    """The first compiler diagnostic (a line starting with ``error``), else :func:`first_error_line`."""
+    for line in text.splitlines():
+        if line.startswith("error"):
+            return line.strip()[:limit]
+    return first_error_line(text)
+
+
 def classify(
     returncode: int | None,
     stdout: str,

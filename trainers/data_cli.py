@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from nearcoder.harness.errors import bad_input
+
 app = typer.Typer(help="Build the training datasets: corpus, trees, prompts, dpo, ast.", no_args_is_help=True)
 
 FORMAT_HELP = "Output format: jsonl (data.jsonl) or arrow (datasets.save_to_disk)."
@@ -21,8 +23,7 @@ def _progress(description: str, total: int | None = None):
 
 
 def _fail(exc: Exception) -> None:
-    typer.secho(f"error: {exc}", fg="red", err=True)
-    raise typer.Exit(2) from exc
+    bad_input("data", exc)
 
 
 def _print_tables(out: Path) -> None:
@@ -52,8 +53,8 @@ def corpus(
     ngram: int = typer.Option(13, help="Word n-gram length for eval-set overlap."),
     max_removed_fraction: float = typer.Option(0.5, help="Drop a page when more than this share is eval text."),
     no_decontaminate: bool = typer.Option(False, "--no-decontaminate", help="Skip eval-set decontamination."),
-    eval_data: Path = typer.Option(None, "--eval-data", help="Data mirror holding humanevalpack/ and near-docs/ "
-                                   "(the near_questions sources); default $NEARCODER_DATA_DIR."),
+    eval_data: Path = typer.Option(None, "--data-dir", "--eval-data", help="Data mirror holding humanevalpack/ and "
+                                   "near-docs/ (the near_questions sources); default $NEARCODER_DATA_DIR."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),
 ) -> None:
     """Docs → cleaned, deduplicated, decontaminated continued-pre-training corpus (stage 1).
@@ -70,7 +71,7 @@ def corpus(
     try:
         sets = default_eval_sets(eval_data.resolve() if eval_data else None) if options.decontaminate else []
         for empty in [s.name for s in sets if not s.texts]:
-            typer.secho(f"warning: eval set {empty} has no texts (set --eval-data or NEARCODER_DATA_DIR); "
+            typer.secho(f"warning: eval set {empty} has no texts (set --data-dir or NEARCODER_DATA_DIR); "
                         "the corpus is not decontaminated against it", fg="yellow", err=True)
         with progress:
             path, _ = build_corpus(inputs, out, options, eval_sets=sets, fmt=fmt, progress=advance)
@@ -141,8 +142,9 @@ def dpo(
     out: Path = typer.Option(..., "--out", "-o", help="Output dataset directory."),
     max_new_tokens: int = typer.Option(512, help="Generation length for the rejected tree."),
     temperature: float = typer.Option(0.0, help="0 = greedy."),
-    batch_size: int = typer.Option(4, help="Prompts per generate() call (transformers backend)."),
-    backend: str = typer.Option("auto", help="auto | transformers | vllm (auto: vLLM when installed and on GPU)."),
+    batch_size: int = typer.Option(4, help="Prompts per generate() call (transformers engine)."),
+    backend: str = typer.Option("auto", "--engine", "--backend", help="Generation engine: auto | transformers | vllm "
+                                "(auto: vLLM when installed and on GPU)."),
     prompt_style: str = typer.Option("benchmark", help="benchmark (near_dapp_trees' exact prompt) | chat | "
                                      "instruction (see nearcoder.trainers.prompt_format)."),
     fmt: str = typer.Option("jsonl", "--format", help=FORMAT_HELP),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from nearcoder.harness.errors import bad_input
+
 app = typer.Typer(help="Train the seed's three stages (LoRA/QLoRA) and merge adapters.", no_args_is_help=True)
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -17,15 +19,13 @@ def _run_stage(stage: str, ctx: typer.Context, config: Path, dry_run: bool) -> N
     from nearcoder.trainers.stage_runner import cli_entry
 
     if not config.is_file():
-        typer.secho(f"error: config {config} not found", fg="red", err=True)
-        raise typer.Exit(2)
+        bad_input("train", f"config {config} not found")
     module = importlib.import_module(f"nearcoder.trainers.{stage}")
     argv = ["--config", str(config), *ctx.args] + (["--dry-run"] if dry_run else [])
     try:
         paths = cli_entry(stage, module.make_parser, module.main, argv)
     except ValueError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from exc
+        bad_input("train", exc)
     for kind, path in (paths or {}).items():
         typer.echo(f"{kind}: {path}")
 
@@ -67,6 +67,5 @@ def merge(
     try:
         path = merge_adapter(adapter, out, dtype)
     except (ValueError, OSError) as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from exc
+        bad_input("train merge", exc)
     typer.echo(f"merged: {path}")

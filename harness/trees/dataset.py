@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nearcoder.harness import near_examples
+from nearcoder.harness.jsonl import read_jsonl  # noqa: F401  (re-exported for callers)
 from nearcoder.harness.trees.clean import DEFAULT_RULES, CleaningRules, clean
 from nearcoder.harness.trees.model import Tree, tree_from_paths
 from nearcoder.harness.trees.prompts import (
@@ -52,15 +53,6 @@ def seed_repos(data_dir: Path) -> set[str]:
     return {line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
-def _readmes(repo_dir: Path) -> Iterator[tuple[str, Path]]:
-    base = repo_dir / "readmes"
-    if not base.is_dir():
-        return
-    for path in sorted(base.rglob("*")):
-        if path.is_file() and path.name.lower() in ("readme.md", "readme", "readme.txt"):
-            yield path.parent.relative_to(base).as_posix().strip("."), path
-
-
 def _prose_words(readme: str) -> int:
     text = re.sub(r"```.*?```", " ", readme, flags=re.S)
     return len(re.findall(r"[A-Za-z]{2,}", text))
@@ -79,14 +71,13 @@ def build_pairs(data_dir: Path, rules: CleaningRules = DEFAULT_RULES, use_endpoi
     use_endpoint = endpoint_configured() if use_endpoint is None else use_endpoint
     seen = seed_repos(data_dir)
     pairs = []
-    repos = sorted(p for p in (data_dir / EXAMPLES_DIR).iterdir() if (p / "files.txt").is_file())
+    repos = sorted(p for p in (data_dir / EXAMPLES_DIR).iterdir() if near_examples.is_file_list_repo(p))
     for repo_dir in repos:
-        meta = json.loads((repo_dir / "meta.json").read_text(encoding="utf-8"))
-        files = [line.strip() for line in (repo_dir / "files.txt").read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+        meta = near_examples.meta(repo_dir)
+        files = near_examples.listed_files(repo_dir)
         licences = sorted(f for f in files if "/" not in f and f.upper().startswith(("LICENSE", "LICENCE", "COPYING")))
         owner_repo = meta["repository"].replace("/", "_").lower()
-        readmes = list(_readmes(repo_dir))
+        readmes = list(near_examples.readmes(repo_dir))
         root_readme = next((p.read_text(encoding="utf-8", errors="replace") for s, p in readmes if not s), None)
         for subdir, readme_path in readmes:
             readme = readme_path.read_text(encoding="utf-8", errors="replace")
@@ -137,5 +128,3 @@ def write_jsonl(pairs: list[Pair], out_dir: Path) -> dict[str, Path]:
     return written
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]

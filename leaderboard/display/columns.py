@@ -34,11 +34,10 @@ class _Fixed:
 
 COLUMNS = _Fixed()
 FIXED_COLS: list[ColumnContent] = [getattr(COLUMNS, f) for f in COLUMNS.__dataclass_fields__]
-TASK_COLS: list[ColumnContent] = [ColumnContent(t.col_name, "number") for t in TASK_COLUMNS]
+TASK_COLS: list[ColumnContent] = [ColumnContent(t.col_name, "number", t.displayed) for t in TASK_COLUMNS]
 ALL_COLS: list[ColumnContent] = FIXED_COLS + TASK_COLS
 COLS: list[str] = [c.name for c in ALL_COLS]
 BENCHMARK_COLS: list[str] = [c.name for c in TASK_COLS]
-SEED_COLS: list[str] = [t.col_name for t in TASK_COLUMNS if t.seed]
 DEFAULT_COLS: list[str] = [c.name for c in ALL_COLS if c.displayed_by_default and not c.hidden]
 
 SIZE_BUCKETS: tuple[tuple[str, float], ...] = (("<1B", 1e9), ("1-3B", 3.5e9), ("3-8B", 8.5e9), ("8B+", float("inf")))

@@ -17,24 +17,6 @@ def escape_markdown(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", escape_html(text))
 
 
-def fmt_score(value: float | None, stderr: float | None = None, digits: int = 4) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.{digits}f}"
-    if stderr is not None:
-        text += f" ± {stderr:.{digits}f}"
-    return text
-
-
-def fmt_params(parameters: int | None) -> str:
-    if not parameters:
-        return "?"
-    for unit, scale in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if parameters >= scale:
-            return f"{parameters / scale:.3g}{unit}"
-    return str(parameters)
-
-
 CSS = """
 #leaderboard-table table { font-size: 0.85rem; }
 .sample-text textarea { font-family: ui-monospace, monospace; font-size: 0.8rem; }

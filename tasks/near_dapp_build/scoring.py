@@ -42,7 +42,7 @@ def _rejected(spec: ContractSpec, reason: str, check_level: str) -> dict:
 
 
 def score_samples(pairs: list[tuple[ContractSpec, str]], *, backend=None, workers: int | None = None,
-                  progress: bool = False, prepare: bool = True) -> list[dict]:
+                  progress: bool = False, prepare: bool = False) -> list[dict]:
     """One result dict per (spec, reply), in order. ``backend``: a SandboxBackend or its name (default: configured).
 
     Extraction and the interface check run here (parsing only); every accepted reply becomes one sandboxed

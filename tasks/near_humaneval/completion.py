@@ -28,9 +28,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-MAX_COMPLETION_CHARS = 32_768  # ~20x a long HumanEval body; megabytes of output are cut here first
+from nearcoder.sandboxes.languages import LANGS as LANGUAGES
 
-LANGUAGES = ("js", "rust")
+MAX_COMPLETION_CHARS = 32_768  # ~20x a long HumanEval body; megabytes of output are cut here first
 
 _FENCE_OPEN = re.compile(r"^[ \t]*```[\w+#.-]*[ \t]*$", re.MULTILINE)
 _FENCE_CLOSE = re.compile(r"^[ \t]*```[ \t]*$", re.MULTILINE)

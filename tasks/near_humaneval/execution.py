@@ -33,7 +33,8 @@ def check_sandbox_ready(langs: set[str], backend: str | None = None) -> None:
     if "js" in langs and prep.js_modules is None:
         missing.append("the js-md5 npm package")
     if missing:
-        raise SandboxNotReady(f"{' and '.join(missing)} are not prepared: run `nearcoder sandbox prepare` once")
+        raise SandboxNotReady(f"{' and '.join(missing)} are not prepared: run `nearcoder prepare humaneval` "
+                              "(or `nearcoder sandbox prepare`) once")
 
 
 @dataclass

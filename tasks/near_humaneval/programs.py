@@ -15,7 +15,6 @@ from nearcoder.tasks.near_humaneval.completion import CutCompletion, cut_complet
 
 # HumanEvalPack's task_id prefix -> the sandbox's language name
 TASK_PREFIX_TO_LANG = {"JavaScript": "js", "Rust": "rust"}
-LANG_TO_CONFIG = {"js": "js", "rust": "rust"}  # bigcode/humanevalpack config names
 
 
 def language_of(doc: dict) -> str:

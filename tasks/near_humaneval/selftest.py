@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nearcoder.sandboxes.languages import LANGS
 from nearcoder.tasks.near_humaneval.programs import reference_completion
 
-LANGS = ("js", "rust")
 RANDOM_TEST = re.compile(r"\bthread_rng\b|\brand::|\bMath\.random\b")
 RANDOM_TEST_ATTEMPTS = 40
 RETRY_ROUND = 8

@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
+from nearcoder.harness.jsonl import read_jsonl
 from nearcoder.harness.text_metrics import MAX_SCORED_CHARS, normalise
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -57,7 +58,7 @@ MAX_ANSWER_SENTENCES = 3
 def load_split(split: str, data_dir: Path = DATA_DIR) -> list[dict]:
     """The items of one split, in file order."""
     path = data_dir / SPLIT_FILES[split]
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_jsonl(path)
 
 
 def load_all(data_dir: Path = DATA_DIR) -> dict[str, list[dict]]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nearcoder.harness.cli import app
-from nearcoder.harness.lm_eval_bridge import build_argv, split_include_path
+from nearcoder.cli import app
 from nearcoder.harness.paths import task_folders, tasks_dir
+from nearcoder.lm_eval_bridge import build_argv, split_include_path
 
 runner = CliRunner()
 
@@ -81,6 +81,7 @@ def test_include_path_errors_are_clear(tmp_path):
         build_argv(["--include_path", str(tmp_path / "missing")])
 
 
+@pytest.mark.slow  # starts lm-eval
 def test_eval_lists_near_tasks_through_lm_eval():
     out = subprocess.run(
         [sys.executable, "-m", "nearcoder", "eval", "ls", "tasks"], capture_output=True, text=True, timeout=300
@@ -94,6 +95,7 @@ def test_eval_bad_include_path_exits_2(tmp_path):
     assert result.exit_code == 2
 
 
+@pytest.mark.slow  # loads lm-eval's TaskManager
 def test_near_glob_and_group_select_the_same_tasks_once():
     """`--tasks 'near_*'` must not match the group (lm-eval would load every task twice), and the group
     `near` must list every task folder's default task."""
@@ -109,3 +111,50 @@ def test_near_glob_and_group_select_the_same_tasks_once():
     assert set(group["task"]) <= set(matched)
     for folder in task_folders():
         assert folder.name in matched or any(t.startswith(folder.name) for t in group["task"]), folder.name
+
+
+def test_prepare_targets_come_from_the_cards_and_bad_input_exits_2():
+    from nearcoder.harness import cards
+
+    assert list(cards.prepare_targets()) == ["humaneval", "dapp-build"]
+    result = runner.invoke(app, ["prepare", "everything"])
+    assert result.exit_code == 2
+    assert "nearcoder prepare: unknown target 'everything'; choose from humaneval, dapp-build, all" in result.output
+
+
+def test_prepare_checks_its_tools_before_touching_the_network(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    result = runner.invoke(app, ["prepare", "dapp-build"])
+    assert result.exit_code == 2 and "cargo, node, npm, rustc not found on PATH" in result.output
+
+
+def test_every_card_selftest_has_its_command():
+    from nearcoder.harness import cards
+
+    group, _ = _commands(app)
+    commands = set(group.commands["selftest"].commands)
+    declared = {card.selftest.command for card in cards.load_cards() if card.selftest}
+    assert declared == {"humaneval", "dapp-trees", "dapp-build"} and declared | {"all"} == commands
+
+
+def test_one_error_path_across_command_groups(tmp_path):
+    """Bad input in any group: `nearcoder COMMAND: problem`, exit 2."""
+    cases = {
+        ("demo-model",): "nearcoder demo-model: give the output directory once",
+        ("trees", "render", str(tmp_path / "missing.txt")): "nearcoder trees: tree file not found",
+        ("train", "stage1", "--config", str(tmp_path / "none.yaml")): "nearcoder train: config",
+        ("selftest", "humaneval", "--lang", "go"): "nearcoder selftest humaneval: --lang 'go'",
+        ("selftest", "dapp-build", "--lang", "go"): "nearcoder selftest dapp-build: --lang 'go'",
+    }
+    for argv, message in cases.items():
+        result = runner.invoke(app, list(argv))
+        assert result.exit_code == 2, (argv, result.output)
+        assert message in result.output, (argv, result.output)
+
+
+def test_old_option_spellings_still_work():
+    group, _ = _commands(app)
+    opts = {p.name: p.opts for p in group.commands["selftest"].commands["humaneval"].params}
+    assert opts["backend"][:2] == ["--sandbox", "--backend"]
+    gate = {p.name: p.opts for p in group.commands["gate"].params}
+    assert gate["report"] == ["--out", "--report"]

@@ -29,7 +29,7 @@ def test_tiny_model_carries_a_manifest(tiny_model):
 
 
 def test_build_is_deterministic(tmp_path):
-    from nearcoder.harness.demo_model import DemoModelSpec, build_demo_model
+    from nearcoder.demo_model import DemoModelSpec, build_demo_model
 
     spec = DemoModelSpec(train_steps=3)
     a = build_demo_model(tmp_path / "a", spec)

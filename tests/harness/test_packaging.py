@@ -36,7 +36,9 @@ def test_wheel_contains_one_import_package_and_task_data(wheel):
             for f in task.glob("*.yaml"):
                 assert f"nearcoder/tasks/{task.name}/{f.name}" in names
             assert f"nearcoder/tasks/{task.name}/README.md" in names, f"{task.name} has no README in the wheel"
+            assert f"nearcoder/tasks/{task.name}/card.toml" in names, f"{task.name} has no card in the wheel"
     assert "nearcoder/tasks/_near.yaml" in names
+    assert "nearcoder/demo_corpus/near_snippets.txt" in names and "nearcoder/cli.py" in names
 
 
 def test_wheel_installs_into_fresh_venv(wheel, tmp_path):
@@ -58,6 +60,10 @@ def test_wheel_installs_into_fresh_venv(wheel, tmp_path):
     expected = sorted(p.name for p in (REPO / "tasks").iterdir() if p.is_dir() and any(p.glob("*.yaml")))
     installed = sorted(p.name for p in tasks.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
     assert installed == expected
+    # the cards are found in the installed package (nearcoder.harness.cards locates tasks without importing them)
+    out = subprocess.run([str(env_dir / "bin" / "nearcoder"), "prepare", "nothing"], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert out.returncode == 2 and "choose from humaneval, dapp-build, all" in out.stderr, out.stderr[-3000:]
     for name in installed:
         assert (tasks / name / "utils.py").is_file() and (tasks / name / "README.md").is_file()
     listed = subprocess.run([str(py), "-m", "lm_eval", "ls", "tasks", "--include_path", str(tasks)],

@@ -140,6 +140,6 @@ def test_importing_the_cli_does_not_load_numba():
     import subprocess
     import sys
 
-    code = "import sys, nearcoder.harness.trees.cli; print('numba' in sys.modules)"
+    code = "import sys, nearcoder.trees_cli; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -48,7 +48,7 @@ def free_port() -> int:
 def running_server(db_url: str, cwd: Path, token: str = ""):
     """``nearcoder leaderboard`` in a subprocess on 127.0.0.1 and a free port; yields its base URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nearcoder.harness.cli", "leaderboard", "--db", db_url,
+    proc = subprocess.Popen([sys.executable, "-m", "nearcoder.cli", "leaderboard", "--db", db_url,
                              "--host", "127.0.0.1", "--port", str(port)],
                             env={**os.environ, "NEARCODER_PUBLISH_TOKEN": token}, cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from nearcoder.harness.cli import app
+from nearcoder.cli import app
 from nearcoder.leaderboard.gate import GateInputError, parse_threshold, run_gate
 from nearcoder.leaderboard.synthetic import write_output_dir
 

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from nearcoder.harness.cli import app
+from nearcoder.cli import app
 from nearcoder.leaderboard.populate import leaderboard_frame, model_samples, sample_detail
 from nearcoder.leaderboard.store.engine import read_session
 

@@ -47,7 +47,7 @@ def test_cli_publishes_over_http_with_the_token(tmp_path, db_url, monkeypatch, s
 
     from typer.testing import CliRunner
 
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
 
     write_output_dir(tmp_path / "out", "remote-model", {"near_questions": {"rouge1": [0.3, 0.5]}})
     runner = CliRunner()

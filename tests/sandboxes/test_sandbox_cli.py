@@ -12,7 +12,7 @@ pytestmark = pytest.mark.sandbox
 
 
 def nearcoder(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nearcoder.harness.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "nearcoder.cli", *args], capture_output=True, text=True,
                           timeout=300)
 
 

@@ -1,5 +1,5 @@
 """near_dapp_build through the real sandbox: references pass; bad, hanging and hostile contracts are scored and
-contained. Needs the prepared near-sdk caches (`nearcoder selftest dapp-build --prepare`)."""
+contained. Needs the prepared near-sdk caches (`nearcoder prepare dapp-build`)."""
 
 from __future__ import annotations
 
@@ -210,7 +210,7 @@ def test_hanging_and_hostile_tests_are_killed_and_contained(backend, recipe):
 def test_selftest_cli_builds_a_reference(recipe):
     from typer.testing import CliRunner
 
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
 
     result = CliRunner().invoke(app, ["selftest", "dapp-build", "--lang", "rust", "--spec", "counter"])
     assert result.exit_code == 0, result.output
@@ -220,9 +220,9 @@ def test_selftest_cli_builds_a_reference(recipe):
 def test_selftest_without_a_cache_names_the_prepare_command(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
 
     monkeypatch.setenv("NEARCODER_CACHE", str(tmp_path))
     result = CliRunner().invoke(app, ["selftest", "dapp-build", "--spec", "counter"])
     assert result.exit_code == 2
-    assert "--prepare" in result.output and str(tmp_path) in result.output
+    assert "nearcoder prepare dapp-build" in result.output and str(tmp_path) in result.output

@@ -119,12 +119,12 @@ def test_cli_scores_two_files_in_different_formats(tmp_path):
     ref.write_text("src/lib.rs\nCargo.toml\nREADME.md\n")
     pred = tmp_path / "answer.md"
     pred.write_text("Sure:\n\n- `Cargo.toml` — crate manifest\n- `src/`\n  - `lib.rs` — the contract\n")
-    out = subprocess.run([sys.executable, "-m", "nearcoder.harness.cli", "trees", "score", str(ref), str(pred)],
+    out = subprocess.run([sys.executable, "-m", "nearcoder.cli", "trees", "score", str(ref), str(pred)],
                          capture_output=True, text=True, check=True, cwd=REPO)
     scores = json.loads(out.stdout)
     assert scores["structure"] == pytest.approx(1 - 1 / 4)  # README.md missing: one insertion
     assert scores["comment_coverage"] == pytest.approx(2 / 3)
-    missing = subprocess.run([sys.executable, "-m", "nearcoder.harness.cli", "trees", "score", str(ref),
+    missing = subprocess.run([sys.executable, "-m", "nearcoder.cli", "trees", "score", str(ref),
                               str(tmp_path / "nope.txt")], capture_output=True, text=True, cwd=REPO)
     assert missing.returncode == 2 and "not found" in missing.stderr
 

@@ -123,6 +123,7 @@ def task_dict():
     return manager.load(["near_questions", "near_questions_fewshot"])["tasks"]
 
 
+@pytest.mark.slow  # loads lm-eval's TaskManager
 def test_task_yamls_load_and_build_prompts(task_dict):
     zero, few = task_dict["near_questions"], task_dict["near_questions_fewshot"]
     docs = list(zero.test_docs())

@@ -1,4 +1,4 @@
-from nearcoder.harness.cli import app
+from nearcoder.cli import app
 from typer.testing import CliRunner
 
 

@@ -47,7 +47,8 @@ def test_default_eval_sets_use_the_mirror(shared_data):
 
 
 def test_sources_listing_contributes_whole_files(tmp_path):
-    from nearcoder.trainers.data.decontamination import near_questions_set
+    from nearcoder.harness.cards import task_card
+    from nearcoder.trainers.data.decontamination import eval_set
 
     (tmp_path / "mirror" / "near-docs" / "NEPs").mkdir(parents=True)
     (tmp_path / "mirror" / "near-docs" / "NEPs" / "nep-1.md").write_text(EVAL)
@@ -55,6 +56,7 @@ def test_sources_listing_contributes_whole_files(tmp_path):
     data.mkdir(parents=True)
     (data / "test.jsonl").write_text('{"id": "q1", "question": "Q?", "answer": "A.", "source": "NEPs/missing.md"}\n')
     (data / "sources.json").write_text('{"corpus_root": "near-docs", "files": ["NEPs/nep-1.md", "NEPs/gone.md"]}')
-    result = near_questions_set(tmp_path / "tasks", tmp_path / "mirror")
+    card = task_card("near_questions")  # its [decontamination] read against a folder laid out the same way
+    result = eval_set(card, tmp_path / "mirror", folder=tmp_path / "tasks" / "near_questions")
     assert EVAL in result.texts and "sources.json:NEPs/nep-1.md" in result.origin
     assert not any("gone.md" in o for o in result.origin)

@@ -132,7 +132,7 @@ def test_lm_eval_scores_the_final_adapter_and_merged_checkpoint(pipeline):
 
 
 def test_merge_command_writes_a_fine_tuned_checkpoint(pipeline, tmp_path):
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
     from typer.testing import CliRunner
 
     out = tmp_path / "merged-again"

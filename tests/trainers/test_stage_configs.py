@@ -52,7 +52,7 @@ def test_invalid_values_name_the_field(tiny_model):
 
 
 def test_cli_dry_run(tmp_path):
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
     from typer.testing import CliRunner
 
     result = CliRunner().invoke(app, ["train", "stage1", "--config", str(CONFIGS / "a10g" / "stage1.yaml"),

@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nearcoder.trainers.data.dataset_io import DatasetCard, Table, write_dataset
+from nearcoder.trainers.data.walk import walk_files
 
 LANGUAGE_BY_SUFFIX = {".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
                       ".ts": "typescript", ".mts": "typescript", ".tsx": "tsx", ".rs": "rust"}
-SKIP_DIRS = {".git", "node_modules", "target", "dist", "build", "out", ".next", "__pycache__", "vendor"}
 FIM_PREFIX, FIM_SUFFIX, FIM_MIDDLE = "<fim_prefix>", "<fim_suffix>", "<fim_middle>"
 
 JS_UNITS = {"function_declaration": "function", "generator_function_declaration": "function",
@@ -182,8 +182,8 @@ def find_code_files(roots: list[Path]) -> list[tuple[Path, Path]]:
             continue
         if not root.is_dir():
             raise FileNotFoundError(f"ast input {root} does not exist")
-        files += [(root, p) for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in LANGUAGE_BY_SUFFIX
-                  and not SKIP_DIRS.intersection(p.relative_to(root).parts) and not p.name.endswith(".d.ts")]
+        files += [(root, p) for p in walk_files(root, lambda p: p.suffix in LANGUAGE_BY_SUFFIX
+                                                and not p.name.endswith(".d.ts"))]
     return files
 
 

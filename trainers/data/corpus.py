@@ -14,9 +14,9 @@ from nearcoder.trainers.data.dataset_io import DatasetCard, Table, write_dataset
 from nearcoder.trainers.data.decontamination import ContaminationIndex, EvalSet, decontaminate, default_eval_sets
 from nearcoder.trainers.data.near_duplicates import find_near_duplicates
 from nearcoder.trainers.data.text_cleaning import clean_markdown, word_count
+from nearcoder.trainers.data.walk import walk_files
 
 DOC_SUFFIXES = (".md", ".mdx", ".txt")
-SKIP_DIRS = {".git", "node_modules", "target", "dist", "build", "__pycache__"}
 
 
 @dataclass
@@ -37,8 +37,7 @@ def find_docs(roots: list[Path]) -> list[Path]:
             continue
         if not root.is_dir():
             raise FileNotFoundError(f"corpus input {root} does not exist")
-        files += [p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix.lower() in DOC_SUFFIXES
-                  and not SKIP_DIRS.intersection(p.relative_to(root).parts)]
+        files += walk_files(root, lambda p: p.suffix.lower() in DOC_SUFFIXES)
     return files
 
 

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from nearcoder.harness.jsonl import read_jsonl
+
 DATA_FILE = "data.jsonl"
 CARD_FILE = "README.md"
 INFO_FILE = "build_info.json"
@@ -120,15 +122,7 @@ def read_records(path: str | Path) -> list[dict]:
     if not path.is_file():
         raise FileNotFoundError(f"no dataset at {path}: expected a directory written by `nearcoder data` "
                                 f"(with {DATA_FILE}) or a .jsonl file")
-    records = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{lineno}: not valid JSON ({exc})") from exc
-    return records
+    return read_jsonl(path)
 
 
 def dataset_hash(path: str | Path) -> str:

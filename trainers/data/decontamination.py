@@ -1,13 +1,12 @@
 """Decontamination: remove training text that overlaps the evaluation sets by word n-grams.
 
-The eval sets are gathered as named text collections (:func:`default_eval_sets`):
-
-- ``near_questions``: every item's question and answer, the passage each item was written from (its
-  ``source`` field, ``<near-docs path>#<section>``, resolved under ``$NEARCODER_DATA_DIR/near-docs``), and the
-  whole files named by the ``sources.json`` shipped next to the items (``{"corpus_root": "near-docs",
-  "files": [...]}``: "leave them out of training corpora");
-- ``near_dapp_trees``: every string field of the dApp-tree references in ``tasks/near_dapp_trees/data``;
-- ``humaneval``: HumanEvalPack prompts and canonical solutions (JS and Rust).
+The eval sets come from the task cards (``tasks/<family>/card.toml``, ``[decontamination]``; read through
+:mod:`nearcoder.harness.cards`), one named text collection per family (:func:`default_eval_sets`). A card names
+JSONL files in its family folder or in the data mirror (``$NEARCODER_DATA_DIR``) and the fields to take (default:
+every string field); a ``source_field`` adds the passage an item was written from (``<path>#<section>``,
+resolved under the mirror's ``sources_root``), and a ``listing`` (``{"corpus_root": ..., "files": [...]}``) adds
+whole mirror files: "leave them out of training corpora". Today: near_questions' questions, answers and
+their near-docs sources; every field of the near_dapp_trees references; HumanEvalPack prompts and solutions.
 
 A training paragraph is contaminated when it shares one ``n``-word n-gram with an eval text (eval texts shorter
 than ``n`` words contribute their whole word sequence when at least ``min_words`` long). Contaminated
@@ -22,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nearcoder.harness.cards import Card, TextSource, load_cards
 from nearcoder.harness.data_sources import mirror_dir
-from nearcoder.harness.paths import tasks_dir
+from nearcoder.harness.jsonl import read_jsonl
 
 WORD = re.compile(r"\w+")
 PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
@@ -64,18 +64,14 @@ def section_text(document: str, anchor: str | None) -> str:
     return document
 
 
-def _resolve_source(source: str, docs_root: Path | None) -> str | None:
+def _resolve_source(source: str, docs_root: Path | None, sources_root: str = "") -> str | None:
     if not docs_root or not source:
         return None
     path, _, anchor = source.partition("#")
-    for candidate in (docs_root / "near-docs" / path, docs_root / path):
+    for candidate in (docs_root / sources_root / path, docs_root / path):
         if candidate.is_file():
             return section_text(candidate.read_text(encoding="utf-8", errors="replace"), anchor or None)
     return None
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _strings(value) -> list[str]:
@@ -88,69 +84,55 @@ def _strings(value) -> list[str]:
     return []
 
 
-def near_questions_set(tasks: Path, data_root: Path | None) -> EvalSet:
-    out = EvalSet("near_questions")
-    folder = tasks / "near_questions" / "data"
-    for path in sorted(folder.glob("*.jsonl")):
-        for item in _read_jsonl(path):
-            if "question" in item:
-                out.texts += [item.get("question", ""), item.get("answer", "")]
-                out.origin += [f"{path.name}:{item.get('id')}:question", f"{path.name}:{item.get('id')}:answer"]
-                text = _resolve_source(item.get("source", ""), data_root)
-                if text:
+def _add_records(out: EvalSet, src: TextSource, files: list[Path], data_root: Path | None) -> None:
+    for path in files:
+        for i, row in enumerate(read_jsonl(path)):
+            rid = row.get(src.id_field, i)
+            if src.fields:
+                for name in src.fields:
+                    out.texts.append(row.get(name, ""))
+                    out.origin.append(f"{path.name}:{rid}:{name}")
+            else:
+                for text in _strings(row):
                     out.texts.append(text)
-                    out.origin.append(f"source:{item['source']}")
-            else:  # a sources list: {"path"|"source": ..., "text"?: ...}
-                text = item.get("text") or _resolve_source(item.get("source") or item.get("path", ""), data_root)
-                if text:
-                    out.texts.append(text)
-                    out.origin.append(f"{path.name}:{item.get('source') or item.get('path')}")
-    for path in sorted(folder.glob("sources*.json")):
-        listing = json.loads(path.read_text(encoding="utf-8"))
-        root = (data_root / listing.get("corpus_root", "")) if data_root else None
-        for name in listing.get("files", []):
-            file = root / name if root else None
-            if file is not None and file.is_file():
-                out.texts.append(file.read_text(encoding="utf-8", errors="replace"))
-                out.origin.append(f"{path.name}:{name}")
-    for path in sorted(folder.glob("sources*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = _resolve_source(line.strip(), data_root) if line.strip() else None
-            if text:
+                    out.origin.append(f"{path.name}:{rid}")
+            if src.source_field and (text := _resolve_source(row.get(src.source_field, ""), data_root,
+                                                             src.sources_root)):
                 out.texts.append(text)
-                out.origin.append(f"{path.name}:{line.strip()}")
-    return out
+                out.origin.append(f"source:{row[src.source_field]}")
 
 
-def dapp_trees_set(tasks: Path) -> EvalSet:
-    out = EvalSet("near_dapp_trees")
-    for path in sorted((tasks / "near_dapp_trees" / "data").glob("*.json*")):
-        rows = _read_jsonl(path) if path.suffix == ".jsonl" else json.loads(path.read_text(encoding="utf-8"))
-        for i, row in enumerate(rows if isinstance(rows, list) else [rows]):
-            for text in _strings(row):
-                out.texts.append(text)
-                out.origin.append(f"{path.name}:{i}")
-    return out
+def _add_listing(out: EvalSet, path: Path, data_root: Path | None) -> None:
+    if not path.is_file():
+        return
+    listing = json.loads(path.read_text(encoding="utf-8"))
+    root = (data_root / listing.get("corpus_root", "")) if data_root else None
+    for name in listing.get("files", []):
+        file = root / name if root else None
+        if file is not None and file.is_file():
+            out.texts.append(file.read_text(encoding="utf-8", errors="replace"))
+            out.origin.append(f"{path.name}:{name}")
 
 
-def humaneval_set(data_root: Path | None) -> EvalSet:
-    out = EvalSet("humaneval")
-    if not data_root:
-        return out
-    for lang in ("js", "rust"):
-        path = data_root / "humanevalpack" / f"{lang}.jsonl"
-        if path.is_file():
-            for row in _read_jsonl(path):
-                out.texts += [row.get("prompt", ""), row.get("canonical_solution", "")]
-                out.origin += [f"{lang}:{row.get('task_id')}:prompt", f"{lang}:{row.get('task_id')}:solution"]
+def eval_set(card: Card, data_root: Path | None, folder: Path | None = None) -> EvalSet:
+    """The texts one card's ``[decontamination]`` names; files the mirror lacks are skipped (empty set)."""
+    decon = card.decontamination
+    out = EvalSet(decon.set_name if decon else card.family)
+    folder = folder or card.folder
+    for src in decon.texts if decon else ():
+        if src.listing:
+            _add_listing(out, folder / src.listing, data_root)
+        elif src.files:
+            _add_records(out, src, sorted({p for g in src.files for p in folder.glob(g)}), data_root)
+        elif data_root:
+            _add_records(out, src, [data_root / f for f in src.mirror_files if (data_root / f).is_file()], data_root)
     return out
 
 
 def default_eval_sets(data_root: Path | None = None, tasks: Path | None = None) -> list[EvalSet]:
-    """The project's eval sets; missing parts (no data mirror, no trees task yet) are simply empty."""
+    """One eval set per card with a ``[decontamination]`` table; parts the mirror lacks are simply empty."""
     data_root = data_root or mirror_dir()
-    tasks = tasks or tasks_dir()
-    return [near_questions_set(tasks, data_root), dapp_trees_set(tasks), humaneval_set(data_root)]
+    return [eval_set(card, data_root) for card in load_cards(tasks) if card.decontamination]
 
 
 @dataclass

@@ -6,7 +6,7 @@ A repository is any direct sub-folder of the input that is either
   ``readmes/`` at the same relative paths (the layout of ``../shared/data/near-examples/<repo>/``), or
 - a working tree: its files from ``git ls-files`` when it is a git checkout, else from walking it.
 
-Repositories that the ``near_dapp_trees`` benchmark holds out (the ``repo`` field of
+Repositories that a benchmark holds out (its card's ``[decontamination] repositories``: the ``repo`` field of
 ``tasks/near_dapp_trees/data/*.jsonl``) are skipped unless ``include_eval_repos`` is set, and then the card
 says the dataset is contaminated: training stage 2 on them would teach the benchmark's answers.
 
@@ -20,10 +20,10 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nearcoder.harness import near_examples
 from nearcoder.trainers.data.dataset_io import DatasetCard, Table, write_dataset
+from nearcoder.trainers.data.walk import walk_files
 
-WALK_SKIP = {".git", "node_modules", "target", "dist", "build", "out", ".next", "__pycache__", ".venv"}
-README_NAMES = ("README.md", "readme.md", "Readme.md", "README.MD", "README.txt", "README")
 
 
 @dataclass
@@ -36,17 +36,21 @@ class TreeOptions:
 
 
 def eval_repo_names(tasks: Path | None = None) -> set[str]:
-    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories near_dapp_trees evaluates on."""
-    import json
-
-    from nearcoder.harness.paths import tasks_dir
+    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories the task cards hold out
+    (``[decontamination] repositories``: today near_dapp_trees' references)."""
+    from nearcoder.harness.cards import load_cards
+    from nearcoder.harness.jsonl import iter_jsonl
 
     names: set[str] = set()
-    for path in sorted(((tasks or tasks_dir()) / "near_dapp_trees" / "data").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            repo = json.loads(line).get("repo", "") if line.strip() else ""
-            if repo:
-                names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
+    for card in load_cards(tasks):
+        decon = card.decontamination
+        if not decon or not decon.repository_field:
+            continue
+        for path in sorted({p for g in decon.repository_files for p in card.folder.glob(g)}):
+            for row in iter_jsonl(path):
+                repo = row.get(decon.repository_field, "")
+                if repo:
+                    names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
     return names
 
 
@@ -62,32 +66,26 @@ def contamination_notes(repos: list[str]) -> list[str]:
 
 def repo_paths(repo: Path) -> tuple[list[str], str]:
     """File paths of one repository and where they came from (``files.txt``, ``git`` or ``walk``)."""
-    listing = repo / "files.txt"
-    if listing.is_file():
-        return [p.strip() for p in listing.read_text(encoding="utf-8").splitlines() if p.strip()], "files.txt"
+    if near_examples.is_file_list_repo(repo):
+        return near_examples.listed_files(repo), near_examples.FILE_LIST
     if (repo / ".git").exists():
         out = subprocess.run(["git", "-C", str(repo), "ls-files"], capture_output=True, text=True, timeout=60,
                              check=False)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.split("\n")[:-1] if out.stdout.endswith("\n") else out.stdout.split("\n"), "git"
-    paths = [str(p.relative_to(repo)) for p in sorted(repo.rglob("*"))
-             if p.is_file() and not WALK_SKIP.intersection(p.relative_to(repo).parts)]
+    paths = [str(p.relative_to(repo)) for p in walk_files(repo)]
     return paths, "walk"
 
 
 def repo_readme(repo: Path) -> str:
     """The top-level README (from ``readmes/`` for file-list repositories), or "" when there is none."""
-    for base in (repo / "readmes", repo):
-        for name in README_NAMES:
-            if (base / name).is_file():
-                return (base / name).read_text(encoding="utf-8", errors="replace")
-    return ""
+    return near_examples.top_readme(repo)
 
 
 def find_repos(root: Path) -> list[Path]:
     if not root.is_dir():
         raise FileNotFoundError(f"trees input {root} is not a directory of repositories")
-    if (root / "files.txt").is_file() or (root / ".git").exists():
+    if near_examples.is_file_list_repo(root) or (root / ".git").exists():
         return [root]
     return [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
 

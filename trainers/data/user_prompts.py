@@ -68,9 +68,9 @@ def build_prompts(trees_path: str | Path, out: str | Path, use_endpoint: bool = 
                          "build them with `nearcoder data trees`")
     writer = "extractive"
     if use_endpoint:
-        import os
+        from nearcoder.harness.settings import prompt_model
 
-        writer = f"endpoint:{os.environ.get(MODEL_ENV, 'gpt-4o')}"
+        writer = f"endpoint:{prompt_model()}"
     records, failures, leaks = [], [], 0
     for row in rows:
         tree = parse_tree(row["tree"])

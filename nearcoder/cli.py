@@ -1,8 +1,10 @@
-"""The ``nearcoder`` command line.
+"""The ``nearcoder`` command line: the top of the import layers (it may import every folder).
 
 Each feature area owns a Typer app in its own module; this file only assembles them. Modules listed in
 ``SUBAPPS`` are imported when the CLI starts, so they must keep heavy imports (torch, gradio, docker)
-inside their command functions.
+inside their command functions. One vocabulary across commands: ``--out`` for what a command writes,
+``--data-dir`` for the data mirror, ``--sandbox`` for the sandbox backend (``--engine`` would name a generation
+engine); bad input prints ``nearcoder COMMAND: problem`` and exits 2 (:mod:`nearcoder.harness.errors`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 from pathlib import Path
 
 import typer
+
+from nearcoder.harness.errors import bad_input
 
 app = typer.Typer(
     name="nearcoder",
@@ -23,14 +27,15 @@ app = typer.Typer(
 
 # name -> "module:attribute" of a typer.Typer (a command group) or a plain function (a single command).
 SUBAPPS: dict[str, str] = {
-    "selftest": "nearcoder.harness.selftest_cli:app",
+    "prepare": "nearcoder.prepare:prepare",
+    "selftest": "nearcoder.selftest:app",
     "sandbox": "nearcoder.sandboxes.cli:app",
     "data": "nearcoder.trainers.data_cli:app",
     "train": "nearcoder.trainers.train_cli:app",
     "publish": "nearcoder.leaderboard.cli:publish",
     "leaderboard": "nearcoder.leaderboard.cli:leaderboard",
     "gate": "nearcoder.leaderboard.cli:gate",
-    "trees": "nearcoder.harness.trees.cli:app",
+    "trees": "nearcoder.trees_cli:app",
 }
 
 
@@ -57,30 +62,33 @@ def eval_(ctx: typer.Context) -> None:
     --confirm_run_unsafe_code --output_path out/ --log_samples``. ``nearcoder eval ls tasks`` lists tasks;
     ``nearcoder eval --help`` shows lm-eval's own flags.
     """
-    from nearcoder.harness.lm_eval_bridge import run_lm_eval
+    from nearcoder.lm_eval_bridge import run_lm_eval
 
     try:
         code = run_lm_eval(list(ctx.args))
     except ValueError as exc:
-        typer.secho(f"nearcoder eval: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from exc
+        bad_input("eval", exc)
     raise typer.Exit(code)
 
 
 @app.command("demo-model")
 def demo_model(
-    out: Path = typer.Argument(..., help="Directory to write the checkpoint to."),
+    out: Path = typer.Option(None, "--out", help="Directory to write the checkpoint to."),
+    out_arg: Path = typer.Argument(None, metavar="[OUT]", help="The same as --out (the older spelling)."),
     train_steps: int = typer.Option(40, help="Warm-up training steps on the shipped text (0: random weights)."),
     seed: int = typer.Option(1234, help="Seed for weights and warm-up."),
 ) -> None:
     """Build the tiny StarCoder2-architecture checkpoint used by tests and the demo (no hub needed).
 
-    Example: ``nearcoder demo-model out/tiny && nearcoder eval --model hf --model_args pretrained=out/tiny
+    Example: ``nearcoder demo-model --out out/tiny && nearcoder eval --model hf --model_args pretrained=out/tiny
     --tasks near_questions --limit 5``
     """
+    if (out is None) == (out_arg is None):
+        bad_input("demo-model", "give the output directory once, as --out DIR")
+    out = out or out_arg
     from rich.console import Console
 
-    from nearcoder.harness.demo_model import DemoModelSpec, build_demo_model
+    from nearcoder.demo_model import DemoModelSpec, build_demo_model
 
     console = Console(stderr=True)
     with console.status("building tiny StarCoder2 checkpoint"):
@@ -98,8 +106,7 @@ def _attach_subapps() -> None:
 
             @app.command(name, help=f"(unavailable: {missing})", hidden=False)
             def _unavailable(_missing: str = missing) -> None:  # noqa: B023
-                typer.secho(f"nearcoder {name}: unavailable: {_missing}", fg="red", err=True)
-                raise typer.Exit(2)
+                bad_input(name, f"unavailable: {_missing}")
 
             continue
         if isinstance(obj, typer.Typer):

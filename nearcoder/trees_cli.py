@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from nearcoder.harness.errors import bad_input
+
 app = typer.Typer(help="dApp directory trees: parse, score and build the near_dapp_trees dataset.",
                   no_args_is_help=True)
 
@@ -17,8 +19,7 @@ def _read(path: Path, what: str) -> str:
 
         return sys.stdin.read()
     if not path.is_file():
-        typer.secho(f"nearcoder trees: {what} file not found: {path}", fg="red", err=True)
-        raise typer.Exit(2)
+        bad_input("trees", f"{what} file not found: {path}")
     return path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -36,8 +37,7 @@ def score(
 
     ref_text = _read(reference, "reference")
     if not parse_tree(ref_text):
-        typer.secho(f"nearcoder trees: no tree found in the reference {reference}", fg="red", err=True)
-        raise typer.Exit(2)
+        bad_input("trees", f"no tree found in the reference {reference}")
     scores = score_texts(ref_text, _read(prediction, "prediction"))
     typer.echo(json.dumps({k: round(v, 6) for k, v in scores.items()}, indent=2))
 
@@ -55,8 +55,7 @@ def render_cmd(
     from nearcoder.harness.trees import STYLES, clean, parse_tree, render
 
     if style not in STYLES:
-        typer.secho(f"nearcoder trees: unknown style {style!r}; choose from {', '.join(STYLES)}", fg="red", err=True)
-        raise typer.Exit(2)
+        bad_input("trees", f"unknown style {style!r}; choose from {', '.join(STYLES)}")
     tree = parse_tree(_read(source, "tree"))
     typer.echo(render(clean(tree) if clean_it else tree, style))
 
@@ -81,12 +80,10 @@ def build_dataset(
 
     root = data_dir or mirror_dir()
     if root is None or not (root / "near-examples").is_dir():
-        typer.secho(f"nearcoder trees: no near-examples folder under {root}; pass --data-dir or set "
-                    "NEARCODER_DATA_DIR", fg="red", err=True)
-        raise typer.Exit(2)
+        bad_input("trees", f"no near-examples folder under {root}; pass --data-dir or set "
+                  "NEARCODER_DATA_DIR")
     if endpoint and not endpoint_configured():
-        typer.secho(f"nearcoder trees: --endpoint needs {ENDPOINT_ENV}", fg="red", err=True)
-        raise typer.Exit(2)
+        bad_input("trees", f"--endpoint needs {ENDPOINT_ENV}")
     with Progress(transient=True) as progress:
         task = progress.add_task("building pairs", total=None)
         pairs = build_pairs(root, use_endpoint=endpoint, progress=lambda pid: progress.update(task, advance=1,

@@ -1,7 +1,7 @@
 """Builds the tiny demo checkpoint: a StarCoder2-architecture causal LM with a locally trained tokenizer.
 
 No model hub is reachable from CI, so tests and the demo use a model made here: a byte-level BPE tokenizer
-trained with ``tokenizers`` on text the project ships (``harness/demo_corpus/`` plus the package's own
+trained with ``tokenizers`` on text the project ships (``nearcoder/demo_corpus/`` plus the package's own
 Python source; never task data), and a ``Starcoder2ForCausalLM`` with a few layers and hidden size 64, optionally trained for a few
 steps on the same text so its output is code-shaped rather than uniform noise. Both are saved with
 ``save_pretrained`` and load exactly like ``bigcode/starcoder2-3b``.
