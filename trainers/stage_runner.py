@@ -7,19 +7,12 @@ from pathlib import Path
 
 from nearcoder.trainers.checkpoints import is_adapter, merge_adapter, stage_config, write_stage_manifest
 from nearcoder.trainers.data.dataset_io import read_records
-from nearcoder.trainers.memory_estimate import (
-    MemoryEstimate,
-    count_parameters,
-    estimate_memory,
-    load_config,
-    render_tables,
-    token_budget,
-)
+from nearcoder.trainers.memory_estimate import MemoryEstimate, render_tables
 
 TEXT_COLUMNS = {"stage1": ("text",), "stage2": ("prompt", "chosen", "rejected"), "stage3": ("text",)}
 
 
-def _dataset_size(data_args, columns: tuple[str, ...], model: str) -> tuple[int | None, int | None, str]:
+def dataset_size(data_args, columns: tuple[str, ...], model: str) -> tuple[int | None, int | None, str]:
     """(records, tokens, how) of the weighted mixture; None when a dataset is not built yet."""
     texts, records = [], 0.0
     for path, weight in zip(data_args.train_datasets, data_args.weights()):
@@ -47,29 +40,19 @@ def _dataset_size(data_args, columns: tuple[str, ...], model: str) -> tuple[int 
     return records_n, int(tokens), how
 
 
-def dry_run(stage: str, model_args, training_args, data_args, pipeline_args, console=None) -> MemoryEstimate:
-    """Print the memory estimate and token budget of a stage without loading weights or training."""
-    preference = stage == "stage2"
-    config = load_config(model_args.model_name_or_path)
-    counts = count_parameters(config, model_args.lora_r, model_args.lora_target_modules, model_args.use_peft)
-    precision = 2 if (training_args.bf16 or training_args.fp16 or model_args.dtype in ("bfloat16", "float16")) else 4
-    seq_len = training_args.max_length or 1024
-    checkpointing = bool(getattr(training_args, "activation_checkpointing", False)
-                         or training_args.gradient_checkpointing)
-    est = estimate_memory(counts, seq_len=seq_len, micro_batch=training_args.per_device_train_batch_size,
-                          gradient_checkpointing=checkpointing, precision_bytes=precision,
-                          load_in_4bit=model_args.load_in_4bit, use_peft=model_args.use_peft,
-                          preference_pairs=preference)
-    records, tokens, how = _dataset_size(data_args, TEXT_COLUMNS[stage], model_args.model_name_or_path)
-    budget = token_budget(seq_len=seq_len, micro_batch=training_args.per_device_train_batch_size,
-                          accumulation=training_args.gradient_accumulation_steps, devices=1,
-                          max_steps=training_args.max_steps, epochs=training_args.num_train_epochs,
-                          packing=bool(getattr(training_args, "packing", False)), records=records,
-                          dataset_tokens=tokens, preference_pairs=preference, how=how)
-    mode = "QLoRA" if model_args.load_in_4bit else ("LoRA" if model_args.use_peft else "full")
-    render_tables(f"{stage} · {model_args.model_name_or_path} · {mode}", est, budget,
-                  pipeline_args.target_device_memory_gib, console)
-    return est
+def dry_run(stage: str, model_args, training_args, data_args, pipeline_args, console=None, *,
+            config_path: Path | None = None, gpu: str = "A10G") -> MemoryEstimate:
+    """Print the memory estimate, token budget and wall-time plan of a stage without loading weights or training.
+
+    A parent that is not trained yet takes its architecture from the sibling config that writes it."""
+    from nearcoder.trainers.plan import GPUS, plan_from_args, render_plan
+
+    plan = plan_from_args(stage, model_args, training_args, data_args, pipeline_args, config_path=config_path,
+                          gpu=GPUS[gpu])
+    render_tables(f"{stage} · {model_args.model_name_or_path} · {plan.mode}", plan.estimate, plan.budget,
+                  plan.device_gib, console)
+    render_plan([plan], GPUS[gpu], f"{stage}: plan on one {gpu}", console)
+    return plan.estimate
 
 
 def train_stage(trainer_class, stage: str, records: list[dict], hashes: dict[str, str], *, model_args,
@@ -149,6 +132,7 @@ def cli_entry(stage: str, make_parser, main, argv: list[str] | None = None) -> d
             argv += ["--use_cpu", "true"]
     training_args, model_args, data_args, pipeline_args = parse_stage_args(make_parser, argv)
     if dry:
-        dry_run(stage, model_args, training_args, data_args, pipeline_args)
+        config = Path(argv[argv.index("--config") + 1]) if "--config" in argv[:-1] else None
+        dry_run(stage, model_args, training_args, data_args, pipeline_args, config_path=config)
         return None
     return main(training_args, model_args, data_args, pipeline_args)

@@ -51,6 +51,45 @@ _stage_command("stage3", "Stage 3: SFT on AST segments (SFTTrainer, LoRA).",
                "nearcoder train stage3 --config trainers/configs/cpu-smoke/stage3.yaml --output_dir out/s3")
 
 
+@app.command("plan")
+def plan(
+    configs: list[Path] = typer.Argument(None, help="Stage configs (YAML); default: every YAML of --config-dir."),
+    config_dir: Path = typer.Option(None, "--config-dir", help="A folder of stage configs, e.g. trainers/configs/a10g."),
+    gpu: str = typer.Option("A10G", "--gpu", help="GPU whose throughput prices the wall time (see trainers/plan.py)."),
+) -> None:
+    """Plan the whole pipeline before any GPU time: memory, tokens, steps and wall time of every stage.
+
+    Stages whose parent is not trained yet take its architecture from the config that writes it, so this works
+    on a fresh clone. Example: ``nearcoder train plan --config-dir trainers/configs/a10g``
+    """
+    from nearcoder.trainers.plan import GPUS, chains, plan_config, render_plan
+
+    if gpu not in GPUS:
+        typer.secho(f"error: unknown --gpu {gpu!r}; one of {', '.join(GPUS)}", fg="red", err=True)
+        raise typer.Exit(2)
+    paths = list(configs or [])
+    if config_dir is not None:
+        if not config_dir.is_dir():
+            typer.secho(f"error: --config-dir {config_dir} is not a folder", fg="red", err=True)
+            raise typer.Exit(2)
+        paths += sorted(config_dir.glob("*.yaml"))
+    if not paths:
+        typer.secho("error: name stage configs or --config-dir", fg="red", err=True)
+        raise typer.Exit(2)
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        typer.secho(f"error: config {missing[0]} not found", fg="red", err=True)
+        raise typer.Exit(2)
+    try:
+        for chain in chains(paths):
+            plans = [plan_config(p, GPUS[gpu]) for p in chain]
+            render_plan(plans, GPUS[gpu], f"{' → '.join(p.stage for p in plans)} from {plans[0].model} "
+                                          f"on one {gpu}")
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+
+
 @app.command("merge")
 def merge(
     adapter: Path = typer.Argument(..., help="A LoRA adapter directory written by a stage."),

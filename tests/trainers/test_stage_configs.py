@@ -29,9 +29,8 @@ def test_config_parses_and_dry_runs(path, tiny_model):
         assert model.model_name_or_path.startswith("bigcode/starcoder2-") or "/merged" in model.model_name_or_path
         assert ("15b" in path.name) == bool(model.load_in_4bit)
     out = io.StringIO()
-    if "/merged" in str(model.model_name_or_path):  # the parent is built by the previous stage: estimate the base
-        model.model_name_or_path = "bigcode/starcoder2-15b" if "15b" in path.name else "bigcode/starcoder2-3b"
-    est = dry_run(stage_of(path), model, training, data, pipeline, Console(file=out, width=400))
+    # a parent built by the previous stage takes its architecture from the sibling config that writes it
+    est = dry_run(stage_of(path), model, training, data, pipeline, Console(file=out, width=400), config_path=path)
     text = " ".join(out.getvalue().split())  # rich wraps long titles (the model path) across lines
     assert "memory estimate" in text and "token budget" in text and "total" in text
     if path.parent.name == "a10g":
