@@ -8,13 +8,17 @@ what :func:`category_breakdown` (and the leaderboard) group by.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 
 from nearcoder.harness.data_sources import load_packaged
 from nearcoder.harness.text_metrics import (
     clip,
     corpus_bleu,
     corpus_chrf,
+    answer_word_limit,
     is_scorable,
     key_fact_recall,
     rouge,
@@ -27,9 +31,45 @@ MEAN_METRICS = ("rouge1", "rougeL", "key_fact_recall")
 CORPUS_METRICS = {"bleu": corpus_bleu, "chrf": corpus_chrf}
 
 
+CANDIDATE_SETS_FILE = Path(__file__).resolve().parent / "data" / "candidate_sets.json"
+
+
 def load_near_questions(**kwargs):
     """The Q/A items shipped with the package: ``test`` (scored) and ``dev`` (few-shot examples)."""
     return load_packaged("near_questions", SPLITS)
+
+
+def load_near_questions_heldout(**kwargs):
+    """The items not written from the seed's own training export (``seed_source`` false): the subset on which
+    a model trained on the seed's data is compared fairly with others."""
+    dataset = load_near_questions()
+    return type(dataset)({split: part.filter(lambda doc: not doc["seed_source"]) for split, part in dataset.items()})
+
+
+@lru_cache(maxsize=1)
+def candidate_sets() -> dict[str, list[str]]:
+    """Named candidate sets (``"@collections_rs"`` in an item's ``exclusive``): the rivals for one slot."""
+    return json.loads(CANDIDATE_SETS_FILE.read_text(encoding="utf-8"))["sets"]
+
+
+def exclusive_sets(doc: dict) -> list[list[str]]:
+    """The item's candidate sets with named sets expanded."""
+    named = candidate_sets()
+    out = []
+    for group in doc.get("exclusive") or []:
+        members = []
+        for member in group:
+            members += named[member[1:]] if member.startswith("@") else [member]
+        out.append(members)
+    return out
+
+
+def recall(doc: dict, prediction: str) -> float:
+    """Key-fact recall of one prediction with the item's accepted alternatives, candidate sets and word limit."""
+    facts = list(doc["key_facts"])
+    alternatives = {fact: list(alts or []) for fact, alts in zip(facts, doc.get("fact_alternatives") or [])}
+    return key_fact_recall(facts, prediction, alternatives=alternatives, exclusive=exclusive_sets(doc),
+                           max_words=answer_word_limit(doc["answer"]))
 
 
 def prediction_text(results: list) -> str:
@@ -56,7 +96,7 @@ def process_results(doc: dict, results: list) -> dict:
         "chrf": pair,
         "rouge1": scores["rouge1"],
         "rougeL": scores["rougeL"],
-        "key_fact_recall": key_fact_recall(list(doc["key_facts"]), prediction),
+        "key_fact_recall": recall(doc, prediction),
     }
 
 
