@@ -125,10 +125,17 @@ _UNITS = {
 # Words that negate what follows them in the same clause; "t" is the tail of "isn't", "can't" after normalise.
 _NEGATORS = frozenset({"not", "never", "no", "cannot", "neither", "nor", "without", "unlike", "t", "instead",
                        "rather", "nothing", "none", "false", "incorrect", "wrong"})
+_LIST_BREAK = re.compile(r"[:()]")
+_LIST_JOINER = re.compile(r"\s(or|and|and/or)\s", re.IGNORECASE)
+MAX_LIST_ITEM_WORDS = 3  # a longer comma-separated piece is a clause; it ends a list and may start the next
+MIN_STUFFED_ITEMS = 3  # non-fact items a list needs before its key facts count as hedged
+_NOT_UNITS = frozenset({"a", "an", "the", "per", "every", "each", "of", "to", "in", "on", "at", "for", "or", "and",
+                        "is", "are", "times", "x"})
+NUMBER_RIVAL_WINDOW = 4  # words between a number fact and a hedging number of the same unit
 NEGATION_WINDOW = 4  # "is not a X", "instead of the X"; farther negators belong to another phrase
 # Clause boundaries: sentence and clause punctuation (not decimal points or thousands separators) and
 # contrastive conjunctions, which start a new claim.
-_CLAUSE_BREAK = re.compile(r"[;:!?()]|[.,](?!\d)|\s(?:but|whereas|while|although|though|however|yet)\s", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:!?()]|[.,](?!\d)|\s(?:but|whereas|while|although|though|however|yet|versus|vs)\s", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[;!?]|\.(?!\d)")
 
 
@@ -173,18 +180,46 @@ class ScoredAnswer:
     def __init__(self, answer: str, max_words: int | None = None):
         words = clip(answer).split()
         text = " ".join(words[:max_words] if max_words else words)
+        text = re.sub(r"\bbetween\s+(\S+)\s+and\s+", r"\1 to ", text, flags=re.IGNORECASE)  # a range, not a list
         self.raw: list[str] = []
         self.clause: list[int] = []
         self.sentence: list[int] = []
+        self.lists: list[list[range]] = []  # per run of short list items, each item's token range
         clause_no = 0
         for sentence_no, sentence in enumerate(_SENTENCE_BREAK.split(text)):
-            for part in _CLAUSE_BREAK.split(sentence):
-                toks = _tokens(part)
-                self.raw += toks
-                self.clause += [clause_no] * len(toks)
-                self.sentence += [sentence_no] * len(toks)
-                clause_no += 1
+            for segment in _LIST_BREAK.split(sentence):  # a list never runs across ":" or parentheses
+                run: list[range] = []
+                for part in _CLAUSE_BREAK.split(segment):
+                    for n, item in enumerate(_LIST_JOINER.split(part)):
+                        toks = _tokens(item)
+                        if not toks:
+                            continue
+                        start = len(self.raw)
+                        self.raw += toks
+                        self.clause += [clause_no] * len(toks)
+                        self.sentence += [sentence_no] * len(toks)
+                        if n % 2:  # the joiner itself ("or", "and") belongs to no item
+                            continue
+                        if len(toks) > MAX_LIST_ITEM_WORDS:  # a clause; it may lead into a list ("It takes A, B, C")
+                            self.lists.append(run)
+                            run = []
+                        run.append(range(start, len(self.raw)))
+                    clause_no += 1
+                self.lists.append(run)
+        self.lists = [r for r in self.lists if len(r) >= 2]
         self.stems = [stem(t) for t in self.raw]
+
+    def candidate_lists(self, fact_tokens: frozenset[int]) -> set[int]:
+        """Tokens of key facts written inside a list of candidates: a run of short items (commas, "or", "and")
+        with at least ``MIN_STUFFED_ITEMS`` items that state no key fact and more than twice as many such items as
+        items that do ("jailed, fined, slashed, frozen, burned, rewarded or ignored")."""
+        stuffed = set()
+        for run in self.lists:
+            with_fact = [item for item in run if fact_tokens.intersection(item)]
+            others = len(run) - len(with_fact)
+            if others >= MIN_STUFFED_ITEMS and others > 2 * len(with_fact):
+                stuffed.update(i for item in with_fact for i in item)
+        return stuffed
 
     def find(self, phrase: str) -> list[tuple[int, int]]:
         """Spans ``(start, end)`` where the phrase occurs; compounds match across spaces and hyphens
@@ -222,11 +257,16 @@ class ScoredAnswer:
         return [s for s in self.find(phrase) if not self.negated(s, phrase)]
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e\d+)?")
+
+
 def _numeric_slot(phrase: str) -> tuple[str, str] | None:
-    """``("12", "h")`` for a fact that starts with a number followed by a word ("12 hours", "3 TB SSD")."""
+    """``("12", "h")`` for a fact that starts with a number followed by a unit or noun ("12 hours",
+    "3 TB SSD" → ``("3", "tb ssd")``, "5%" → ``("5", "%")``): the number and the stemmed words after it."""
     toks = _tokens(phrase)
-    if len(toks) >= 2 and re.fullmatch(r"\d+(?:\.\d+)?", toks[0]) and toks[1].isalpha():
-        return toks[0], stem(toks[1])
+    if (len(toks) >= 2 and _NUMBER.fullmatch(toks[0]) and (toks[1].isalpha() or toks[1] == "%")
+            and toks[1] not in _NOT_UNITS):
+        return toks[0], " ".join(stem(t) for t in toks[1:])
     return None
 
 
@@ -234,27 +274,35 @@ def fact_credited(
     forms: list[str],
     answer: ScoredAnswer,
     rivals: list[list[str]] = (),
-    correct_numbers: frozenset[str] = frozenset(),
+    correct_numbers: frozenset[tuple[str, str]] = frozenset(),
+    fact_tokens: frozenset[int] = frozenset(),
+    stuffed: frozenset[int] = frozenset(),
 ) -> bool:
     """Whether a fact, given as its accepted ``forms``, is stated in the answer.
 
-    It is not when every occurrence is negated, when a rival (another candidate for the same slot, each given
-    as its forms) is affirmed anywhere in the scored answer, or, for a number-with-unit fact, when the same
-    sentence affirms a different number with the same unit that is not itself a key fact ("12, 24 or 48 hours").
+    It is not when every occurrence is negated or sits in a list of candidates (``stuffed`` tokens), when a rival (another candidate for the same slot, each given
+    as its forms) is affirmed in the scored answer outside the tokens of stated key facts (``fact_tokens``), or,
+    for a number-with-unit fact, when a different number with the same unit that is not itself a key fact
+    (``correct_numbers``: (number, unit) pairs) is affirmed within ``NUMBER_RIVAL_WINDOW`` words of it
+    ("12 hours, 24 hours or 48 hours").
     """
-    spans = [s for form in forms for s in answer.affirmed(form)]
+    spans = [s for form in forms for s in answer.affirmed(form) if not set(range(*s)) <= stuffed]
     if not spans:
         return False
-    if any(answer.affirmed(form) for rival in rivals for form in rival):
-        return False
+    for rival in rivals:
+        for form in rival:
+            if any(not set(range(a, b)) <= fact_tokens for a, b in answer.affirmed(form)):
+                return False
     slots = {slot for form in forms if (slot := _numeric_slot(form))}
     for _, unit in slots:
-        sentences = {answer.sentence[s] for s, _ in spans}
-        for i in range(1, len(answer.stems)):
-            if (answer.stems[i] == unit and answer.sentence[i] in sentences
-                    and re.fullmatch(r"\d+(?:\.\d+)?", answer.raw[i - 1])
-                    and answer.raw[i - 1] not in correct_numbers
-                    and not answer.negated((i - 1, i + 1), "")):
+        words = unit.split()
+        near = {i for a, b in spans for i in range(a - NUMBER_RIVAL_WINDOW - len(words), b + NUMBER_RIVAL_WINDOW + 1)}
+        for i in range(len(answer.stems) - len(words)):
+            if (i in near and _NUMBER.fullmatch(answer.raw[i])
+                    and answer.stems[i + 1 : i + 1 + len(words)] == words
+                    and not any(n == answer.raw[i] and (u.startswith(unit) or unit.startswith(u))
+                                for n, u in correct_numbers)
+                    and not answer.negated((i, i + 1), "")):
                 return False
     return True
 
@@ -285,7 +333,9 @@ def key_fact_recall(
     scored = ScoredAnswer(answer, max_words)
     forms = {f: [f, *alternatives.get(f, [])] for f in facts}
     accepted = {"".join(stem(t) for t in _tokens(x)) for fs in forms.values() for x in fs}
-    numbers = frozenset(slot[0] for fs in forms.values() for x in fs if (slot := _numeric_slot(x)))
+    numbers = frozenset(slot for fs in forms.values() for x in fs if (slot := _numeric_slot(x)))
+    fact_tokens = frozenset(i for fs in forms.values() for x in fs for a, b in scored.affirmed(x) for i in range(a, b))
+    stuffed = frozenset(scored.candidate_lists(fact_tokens))
     credited = 0
     for fact in facts:
         own = {"".join(stem(t) for t in _tokens(x)) for x in forms[fact]}
@@ -294,5 +344,5 @@ def key_fact_recall(
             members = {"".join(stem(t) for t in _tokens(m)): m for m in group}
             if own & set(members):
                 rivals += [[m] for key, m in members.items() if key not in accepted]
-        credited += fact_credited(forms[fact], scored, rivals, numbers)
+        credited += fact_credited(forms[fact], scored, rivals, numbers, fact_tokens, stuffed)
     return credited / len(facts)

@@ -161,7 +161,7 @@ def item_errors(item: dict, docs_root: Path | None) -> list[str]:
     for group in item["exclusive"]:
         if not isinstance(group, list) or not group or not all(isinstance(m, str) and m.strip() for m in group):
             errors.append("exclusive must be a list of non-empty candidate lists")
-        elif unknown := [m for m in group if m.startswith("@") and m[1:] not in named]:
+        elif unknown := [m for m in group if m.startswith("set:") and m[4:] not in named]:
             errors.append(f"exclusive names unknown candidate sets {unknown}")
     if item["seed_source"] != item["source"].startswith(SEED_SOURCE_FOLDERS):
         errors.append(f"seed_source must be {not item['seed_source']} for source {item['source']!r}")

@@ -32,6 +32,7 @@ CORPUS_METRICS = {"bleu": corpus_bleu, "chrf": corpus_chrf}
 
 
 CANDIDATE_SETS_FILE = Path(__file__).resolve().parent / "data" / "candidate_sets.json"
+SET_PREFIX = "set:"  # an ``exclusive`` member "set:NAME" stands for the named set NAME
 
 
 def load_near_questions(**kwargs):
@@ -48,7 +49,7 @@ def load_near_questions_heldout(**kwargs):
 
 @lru_cache(maxsize=1)
 def candidate_sets() -> dict[str, list[str]]:
-    """Named candidate sets (``"@collections_rs"`` in an item's ``exclusive``): the rivals for one slot."""
+    """Named candidate sets (``"set:collections_rs"`` in an item's ``exclusive``): the rivals for one slot."""
     return json.loads(CANDIDATE_SETS_FILE.read_text(encoding="utf-8"))["sets"]
 
 
@@ -59,7 +60,7 @@ def exclusive_sets(doc: dict) -> list[list[str]]:
     for group in doc.get("exclusive") or []:
         members = []
         for member in group:
-            members += named[member[1:]] if member.startswith("@") else [member]
+            members += named[member[len(SET_PREFIX):]] if member.startswith(SET_PREFIX) else [member]
         out.append(members)
     return out
 

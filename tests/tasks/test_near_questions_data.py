@@ -88,7 +88,7 @@ def test_checks_catch_bad_items(docs_root):
     assert any("key_facts" in e for e in checks.item_errors({**good, "key_facts": []}, None))
     assert any("fact_alternatives" in e for e in checks.item_errors({**good, "fact_alternatives": [[]]}, None))
     assert any("seed_source" in e for e in checks.item_errors({**good, "seed_source": False}, None))
-    assert any("unknown candidate sets" in e for e in checks.item_errors({**good, "exclusive": [["@nope"]]}, None))
+    assert any("unknown candidate sets" in e for e in checks.item_errors({**good, "exclusive": [["set:nope"]]}, None))
     stemmed_leak = {**good, "question": "How long does a NEAR epoch last?", "key_facts": ["43,200 blocks", "lasts"]}
     assert any("given away" in e for e in checks.item_errors(stemmed_leak, None))
     leaky = {**good, "question": "Is a NEAR epoch 43,200 blocks long?"}
