@@ -29,6 +29,10 @@ CANDIDATE_SETS_FILE = "candidate_sets.json"
 # Folders of the seed's own training export: items written from them are not held out from a seed-trained model.
 SEED_SOURCE_FOLDERS = ("seed-nearDocs/", "seed-nearBlog/")
 REVIEW_VERDICTS = ("kept", "edited", "dropped")
+MC_OPTIONS_FILE = "mc_options.jsonl"
+MC_BANNED = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
+MC_MAX_LENGTH_RATIO = 3.5  # longest / shortest option of one item (characters), unless all are short
+MC_SHORT_OPTION = 24  # options this short may differ more (numbers, method names)
 DOCS_SUBDIR = "near-docs"  # the corpus inside NEARCODER_DATA_DIR
 
 CATEGORIES = (
@@ -215,6 +219,30 @@ def review_log_errors(splits: dict[str, list[dict]], data_dir: Path = DATA_DIR) 
     return errors
 
 
+def mc_errors(splits: dict[str, list[dict]], data_dir: Path = DATA_DIR) -> list[str]:
+    """The multiple-choice options: one entry per test item, a correct option and three distinct wrong ones,
+    no "all of the above", options of comparable length."""
+    rows = [json.loads(line) for line in (data_dir / MC_OPTIONS_FILE).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    errors = [f"{i}: {n} multiple-choice entries" for i, n in Counter(r["id"] for r in rows).items() if n > 1]
+    by_id = {r["id"]: r for r in rows}
+    test_ids = {it["id"] for it in splits.get("test", [])}
+    errors += [f"{i}: no multiple-choice options" for i in sorted(test_ids - set(by_id))]
+    errors += [f"{i}: multiple-choice options for an item not in the test split" for i in sorted(set(by_id) - test_ids)]
+    for row in rows:
+        options = [row.get("correct"), *(row.get("distractors") or [])]
+        if len(options) != 4 or not all(isinstance(o, str) and o.strip() for o in options):
+            errors.append(f"{row['id']}: needs a correct option and exactly three distractors")
+            continue
+        if len({normalise(o) for o in options}) != 4:
+            errors.append(f"{row['id']}: options are not distinct")
+        errors += [f"{row['id']}: option {o!r} is a catch-all" for o in options if MC_BANNED.search(o)]
+        lengths = sorted(len(o) for o in options)
+        if lengths[-1] > MC_SHORT_OPTION and lengths[-1] > MC_MAX_LENGTH_RATIO * lengths[0]:
+            errors.append(f"{row['id']}: option lengths {lengths} differ more than {MC_MAX_LENGTH_RATIO}x")
+    return errors
+
+
 def near_duplicates(items: list[dict], ratio: float = NEAR_DUPLICATE_RATIO) -> list[tuple[str, str]]:
     """Pairs of ids whose normalised questions are identical or at least ``ratio`` similar."""
     normed = [(it["id"], normalise(it["question"])) for it in items]
@@ -238,6 +266,7 @@ def dataset_errors(splits: dict[str, list[dict]], docs_root: Path | None) -> lis
     errors += [f"{i}: duplicate id ({n} items)" for i, n in ids.items() if n > 1]
     errors += [f"{a}: near-duplicate question of {b}" for a, b in near_duplicates(everything)]
     errors += review_log_errors(splits)
+    errors += mc_errors(splits)
     test = splits.get("test", [])
     if len(test) < MIN_TEST_ITEMS:
         errors.append(f"test split has {len(test)} items, at least {MIN_TEST_ITEMS} required")
