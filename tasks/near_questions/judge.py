@@ -27,6 +27,7 @@ from nearcoder.tasks.near_questions.utils import MAX_ANSWER_CHARS, prediction_te
 
 JUDGE_URL_ENV = "NEARCODER_JUDGE_URL"
 JUDGE_MODEL_ENV = "NEARCODER_JUDGE_MODEL"
+JUDGE_API_KEY_ENV = "NEARCODER_JUDGE_API_KEY"  # sent as a Bearer token when set
 RUBRIC = (
     "You grade answers to questions about the NEAR Protocol. You get the question, a reference answer that is "
     "correct, and a candidate answer. The candidate is CORRECT when it states what the reference states about "
@@ -73,6 +74,9 @@ def grade(question: str, reference: str, answer: str, config: JudgeConfig) -> fl
         config.url.rstrip("/") + "/chat/completions", data=json.dumps(body).encode("utf-8"),
         headers={"Content-Type": "application/json"}, method="POST",
     )
+    key = os.environ.get(JUDGE_API_KEY_ENV, "").strip()
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
     try:
         with urllib.request.urlopen(request, timeout=config.timeout_s) as response:
             reply = json.loads(response.read().decode("utf-8"))

@@ -21,7 +21,7 @@ class _StubJudge(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 (http.server API)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, **body})
+        type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
         candidate = body["messages"][1]["content"].split("Candidate: ", 1)[1]
         verdict = "maybe?" if "garble" in candidate else ("CORRECT" if "43,200" in candidate else "INCORRECT.")
         payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": verdict}}]}).encode()
@@ -46,7 +46,8 @@ def stub_url():
     server.server_close()
 
 
-def test_grades_with_the_fixed_rubric(stub_url):
+def test_grades_with_the_fixed_rubric(stub_url, monkeypatch):
+    monkeypatch.setenv(judge.JUDGE_API_KEY_ENV, "test-key")
     config = judge.JudgeConfig(url=stub_url, model="stub")
     assert judge.grade(DOC["question"], DOC["answer"], "It lasts 43,200 blocks.", config) == 1.0
     assert judge.grade(DOC["question"], DOC["answer"], "About 24 hours.", config) == 0.0
@@ -54,6 +55,7 @@ def test_grades_with_the_fixed_rubric(stub_url):
     assert len(_StubJudge.requests) == 2
     sent = _StubJudge.requests[0]
     assert sent["path"] == "/v1/chat/completions" and sent["model"] == "stub" and sent["temperature"] == 0
+    assert sent["auth"] == "Bearer test-key"
     assert sent["messages"][0] == {"role": "system", "content": judge.RUBRIC}
     assert "Reference: 43,200 blocks" in sent["messages"][1]["content"]
 
