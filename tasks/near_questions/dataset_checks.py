@@ -20,11 +20,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from nearcoder.harness.jsonl import read_jsonl
-from nearcoder.harness.text_metrics import MAX_SCORED_CHARS, normalise
+from nearcoder.harness.text_metrics import MAX_SCORED_CHARS, key_fact_recall, normalise
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SPLIT_FILES = {"test": "test.jsonl", "dev": "dev.jsonl"}
 SOURCES_FILE = "sources.json"
+REVIEW_LOG_FILE = "review_log.jsonl"
+CANDIDATE_SETS_FILE = "candidate_sets.json"
+# Folders of the seed's own training export: items written from them are not held out from a seed-trained model.
+SEED_SOURCE_FOLDERS = ("seed-nearDocs/", "seed-nearBlog/")
+REVIEW_VERDICTS = ("kept", "edited", "dropped")
+MC_OPTIONS_FILE = "mc_options.jsonl"
+MC_BANNED = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
+MC_MAX_LENGTH_RATIO = 3.5  # longest / shortest option of one item (characters), unless all are short
+MC_SHORT_OPTION = 24  # options this short may differ more (numbers, method names)
 DOCS_SUBDIR = "near-docs"  # the corpus inside NEARCODER_DATA_DIR
 
 CATEGORIES = (
@@ -44,6 +53,9 @@ FIELDS = {
     "question": str,
     "answer": str,
     "key_facts": list,
+    "fact_alternatives": list,
+    "exclusive": list,
+    "seed_source": bool,
     "source": str,
     "category": str,
     "difficulty": str,
@@ -143,14 +155,31 @@ def item_errors(item: dict, docs_root: Path | None) -> list[str]:
     if not answer or len(sentences) > MAX_ANSWER_SENTENCES:
         errors.append(f"answer has {len(sentences)} sentences (1-{MAX_ANSWER_SENTENCES} allowed)")
     facts = item["key_facts"]
-    if not 2 <= len(facts) <= 5 or not all(isinstance(f, str) and f.strip() for f in facts):
-        errors.append("key_facts must be 2-5 non-empty strings")
+    if not 1 <= len(facts) <= 5 or not all(isinstance(f, str) and f.strip() for f in facts):
+        errors.append("key_facts must be 1-5 non-empty strings")
+    alternatives = item["fact_alternatives"]
+    if len(alternatives) != len(facts) or not all(
+        isinstance(a, list) and all(isinstance(x, str) and x.strip() for x in a) for a in alternatives
+    ):
+        errors.append("fact_alternatives must hold one list of non-empty strings per key fact")
+    named = candidate_set_names()
+    for group in item["exclusive"]:
+        if not isinstance(group, list) or not group or not all(isinstance(m, str) and m.strip() for m in group):
+            errors.append("exclusive must be a list of non-empty candidate lists")
+        elif unknown := [m for m in group if m.startswith("set:") and m[4:] not in named]:
+            errors.append(f"exclusive names unknown candidate sets {unknown}")
+    if item["seed_source"] != item["source"].startswith(SEED_SOURCE_FOLDERS):
+        errors.append(f"seed_source must be {not item['seed_source']} for source {item['source']!r}")
     else:
         for fact in facts:
             if f" {normalise(fact)} " not in f" {normalise(answer)} ":
                 errors.append(f"key fact {fact!r} is not stated in the item's own answer")
             if f" {normalise(fact)} " in f" {normalise(item['question'])} ":
                 errors.append(f"key fact {fact!r} is given away by the question")
+        for fact, alts in zip(facts, item["fact_alternatives"] if isinstance(item["fact_alternatives"], list) else []):
+            for form in [fact, *alts] if isinstance(alts, list) else []:
+                if key_fact_recall([form], item["question"]) > 0:
+                    errors.append(f"key fact {fact!r} (form {form!r}) is given away by the question")
     if item["category"] not in CATEGORIES:
         errors.append(f"category {item['category']!r} not in {CATEGORIES}")
     if item["difficulty"] not in DIFFICULTIES:
@@ -169,6 +198,47 @@ def item_errors(item: dict, docs_root: Path | None) -> list[str]:
     for fact in facts if isinstance(facts, list) else []:
         if isinstance(fact, str) and not fact_in_source(fact, path):
             errors.append(f"key fact {fact!r} not found in {rel}")
+    return errors
+
+
+@lru_cache(maxsize=1)
+def candidate_set_names(data_dir: Path = DATA_DIR) -> frozenset[str]:
+    return frozenset(json.loads((data_dir / CANDIDATE_SETS_FILE).read_text(encoding="utf-8"))["sets"])
+
+
+def review_log_errors(splits: dict[str, list[dict]], data_dir: Path = DATA_DIR) -> list[str]:
+    """The review log must give one verdict per item: every shipped item kept or edited, none dropped."""
+    entries = read_jsonl(data_dir / REVIEW_LOG_FILE)
+    verdicts = {e["id"]: e["verdict"] for e in entries}
+    errors = [f"{i}: {n} review-log entries" for i, n in Counter(e["id"] for e in entries).items() if n > 1]
+    errors += [f"{e['id']}: review verdict {e['verdict']!r} not in {REVIEW_VERDICTS}" for e in entries
+               if e["verdict"] not in REVIEW_VERDICTS or not str(e.get("change", "")).strip()]
+    for item in (it for items in splits.values() for it in items):
+        if verdicts.get(item["id"]) not in ("kept", "edited"):
+            errors.append(f"{item['id']}: review log verdict is {verdicts.get(item['id'])!r}, not kept/edited")
+    return errors
+
+
+def mc_errors(splits: dict[str, list[dict]], data_dir: Path = DATA_DIR) -> list[str]:
+    """The multiple-choice options: one entry per test item, a correct option and three distinct wrong ones,
+    no "all of the above", options of comparable length."""
+    rows = read_jsonl(data_dir / MC_OPTIONS_FILE)
+    errors = [f"{i}: {n} multiple-choice entries" for i, n in Counter(r["id"] for r in rows).items() if n > 1]
+    by_id = {r["id"]: r for r in rows}
+    test_ids = {it["id"] for it in splits.get("test", [])}
+    errors += [f"{i}: no multiple-choice options" for i in sorted(test_ids - set(by_id))]
+    errors += [f"{i}: multiple-choice options for an item not in the test split" for i in sorted(set(by_id) - test_ids)]
+    for row in rows:
+        options = [row.get("correct"), *(row.get("distractors") or [])]
+        if len(options) != 4 or not all(isinstance(o, str) and o.strip() for o in options):
+            errors.append(f"{row['id']}: needs a correct option and exactly three distractors")
+            continue
+        if len({normalise(o) for o in options}) != 4:
+            errors.append(f"{row['id']}: options are not distinct")
+        errors += [f"{row['id']}: option {o!r} is a catch-all" for o in options if MC_BANNED.search(o)]
+        lengths = sorted(len(o) for o in options)
+        if lengths[-1] > MC_SHORT_OPTION and lengths[-1] > MC_MAX_LENGTH_RATIO * lengths[0]:
+            errors.append(f"{row['id']}: option lengths {lengths} differ more than {MC_MAX_LENGTH_RATIO}x")
     return errors
 
 
@@ -194,6 +264,8 @@ def dataset_errors(splits: dict[str, list[dict]], docs_root: Path | None) -> lis
     ids = Counter(it.get("id") for it in everything)
     errors += [f"{i}: duplicate id ({n} items)" for i, n in ids.items() if n > 1]
     errors += [f"{a}: near-duplicate question of {b}" for a, b in near_duplicates(everything)]
+    errors += review_log_errors(splits)
+    errors += mc_errors(splits)
     test = splits.get("test", [])
     if len(test) < MIN_TEST_ITEMS:
         errors.append(f"test split has {len(test)} items, at least {MIN_TEST_ITEMS} required")

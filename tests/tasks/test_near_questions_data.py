@@ -76,6 +76,7 @@ def test_checks_catch_bad_items(docs_root):
     good = {
         "id": "nq-9999", "question": "How long is a NEAR epoch?",
         "answer": "An epoch lasts 43,200 blocks, about 12 hours.", "key_facts": ["43,200 blocks", "12 hours"],
+        "fact_alternatives": [[], ["half a day"]], "exclusive": [], "seed_source": True,
         "source": "seed-nearDocs/epoch.txt#Epoch", "category": "protocol and sharding", "difficulty": "easy",
     }
     assert checks.item_errors(good, docs_root) == []
@@ -84,12 +85,25 @@ def test_checks_catch_bad_items(docs_root):
     assert any("heading" in e for e in checks.item_errors({**good, "source": "seed-nearDocs/epoch.txt#Nope"}, docs_root))
     assert any("category" in e for e in checks.item_errors({**good, "category": "misc"}, None))
     assert any("key fact" in e for e in checks.item_errors({**good, "answer": "About half a day."}, None))
-    assert any("key_facts" in e for e in checks.item_errors({**good, "key_facts": ["12 hours"]}, None))
+    assert any("key_facts" in e for e in checks.item_errors({**good, "key_facts": []}, None))
+    assert any("fact_alternatives" in e for e in checks.item_errors({**good, "fact_alternatives": [[]]}, None))
+    assert any("seed_source" in e for e in checks.item_errors({**good, "seed_source": False}, None))
+    assert any("unknown candidate sets" in e for e in checks.item_errors({**good, "exclusive": [["set:nope"]]}, None))
+    stemmed_leak = {**good, "question": "How long does a NEAR epoch last?", "key_facts": ["43,200 blocks", "lasts"]}
+    assert any("given away" in e for e in checks.item_errors(stemmed_leak, None))
     leaky = {**good, "question": "Is a NEAR epoch 43,200 blocks long?"}
     assert any("given away by the question" in e for e in checks.item_errors(leaky, None))
     assert any("missing" in e for e in checks.item_errors({k: v for k, v in good.items() if k != "answer"}, None))
     twin = {**good, "id": "nq-9998", "question": "How long is a NEAR epoch ?"}
     assert checks.near_duplicates([good, twin]) == [("nq-9999", "nq-9998")]
+
+
+def test_review_log_gives_every_item_a_verdict(splits):
+    assert checks.review_log_errors(splits) == []
+    log = [json.loads(x) for x in (checks.DATA_DIR / checks.REVIEW_LOG_FILE).read_text(encoding="utf-8").splitlines()]
+    assert {e["verdict"] for e in log} == {"kept", "edited", "dropped"}
+    unreviewed = {**splits, "test": splits["test"] + [{**splits["test"][0], "id": "nq-9999"}]}
+    assert checks.review_log_errors(unreviewed) == ["nq-9999: review log verdict is None, not kept/edited"]
 
 
 def test_excluded_source_paths_exist(shared_data, docs_root):

@@ -16,7 +16,7 @@ from nearcoder.tasks.near_questions import utils
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-TASKS = ("near_questions", "near_questions_fewshot")
+TASKS = ("near_questions", "near_questions_fewshot", "near_questions_heldout")
 METRICS = ("bleu", "chrf", "rouge1", "rougeL", "key_fact_recall")
 
 
@@ -45,11 +45,12 @@ def test_cli_reports_every_metric_and_logs_categories(tiny_model, tmp_path):
         metrics = results["results"][task]
         for name in METRICS:
             assert 0.0 <= metrics[f"{name},none"] <= 1.0, (task, name)
-        assert results["configs"][task]["metadata"]["version"] >= 1.0
+        assert results["configs"][task]["metadata"]["version"] >= 2.0
         samples = _samples(out, task)
         assert len(samples) == 4
         for sample in samples:
             assert sample["doc"]["category"] and sample["doc"]["difficulty"] and sample["doc"]["key_facts"]
+            assert len(sample["doc"]["fact_alternatives"]) == len(sample["doc"]["key_facts"])
             assert sample["bleu"][0] == sample["doc"]["answer"]
             assert 0.0 <= sample["key_fact_recall"] <= 1.0
         table = utils.category_breakdown(samples)
@@ -59,6 +60,7 @@ def test_cli_reports_every_metric_and_logs_categories(tiny_model, tmp_path):
         assert metrics["chrf,none"] == pytest.approx(utils.agg_chrf([s["chrf"] for s in samples]))
     assert results["n-shot"]["near_questions"] == 0
     assert results["n-shot"]["near_questions_fewshot"] == 3
+    assert not any(s["doc"]["seed_source"] for s in _samples(out, "near_questions_heldout"))
     prompt = _samples(out, "near_questions_fewshot")[0]["arguments"]["gen_args_0"]["arg_0"]
     assert prompt.count("\nAnswer:") == 4
 

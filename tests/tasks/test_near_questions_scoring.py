@@ -120,7 +120,7 @@ def task_dict():
     from lm_eval.tasks import TaskManager
 
     manager = TaskManager(include_path=str(tasks_dir()))
-    return manager.load(["near_questions", "near_questions_fewshot"])["tasks"]
+    return manager.load(["near_questions", "near_questions_fewshot", "near_questions_heldout"])["tasks"]
 
 
 @pytest.mark.slow  # loads lm-eval's TaskManager
@@ -159,3 +159,14 @@ def test_trivial_answers_score_low_on_the_shipped_set():
     assert wrong["key_fact_recall"] < 0.1 and wrong["bleu"] < 0.05
     facts_only = _corpus_scores(test, lambda d: ", ".join(d["key_facts"]))
     assert facts_only["key_fact_recall"] == 1.0 and facts_only["bleu"] < 0.1
+
+
+def test_heldout_task_keeps_exactly_the_items_not_written_from_the_seed_export(task_dict):
+    from nearcoder.tasks.near_questions.dataset_checks import load_split
+
+    heldout = list(task_dict["near_questions_heldout"].test_docs())
+    expected = [d["id"] for d in load_split("test") if not d["source"].startswith(("seed-nearDocs/", "seed-nearBlog/"))]
+    assert [d["id"] for d in heldout] == expected
+    assert 80 <= len(heldout) < len(load_split("test"))
+    assert not any(d["seed_source"] for d in heldout)
+    assert task_dict["near_questions_heldout"].config.metadata["version"] >= 2.0
