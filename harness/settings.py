@@ -22,6 +22,9 @@ PROMPT_MODEL = "NEARCODER_PROMPT_MODEL"
 PROMPT_API_KEY = "NEARCODER_PROMPT_API_KEY"
 DB = "NEARCODER_DB"
 PUBLISH_TOKEN = "NEARCODER_PUBLISH_TOKEN"
+JUDGE_URL = "NEARCODER_JUDGE_URL"
+JUDGE_MODEL = "NEARCODER_JUDGE_MODEL"
+JUDGE_API_KEY = "NEARCODER_JUDGE_API_KEY"
 
 ENV: dict[str, str] = {
     DATA_DIR: "local data mirror laid out like ../shared/data; hub datasets are read from it (default: the hub)",
@@ -35,6 +38,9 @@ ENV: dict[str, str] = {
     PROMPT_API_KEY: "bearer token for the prompt endpoint",
     DB: "leaderboard store, an SQLAlchemy URL or SQLite file (default ~/.local/share/nearcoder/leaderboard.db)",
     PUBLISH_TOKEN: "token that enables and guards publishing over HTTP (default: HTTP publishing off)",
+    JUDGE_URL: "OpenAI-compatible endpoint of the optional near_questions judge (default: no judge)",
+    JUDGE_MODEL: "model asked at the judge endpoint (default judge)",
+    JUDGE_API_KEY: "bearer token for the judge endpoint",
 }
 
 DEFAULT_SANDBOX = "bwrap"
@@ -100,6 +106,18 @@ def db_url() -> str:
 def publish_token() -> str:
     """``NEARCODER_PUBLISH_TOKEN``; "" when unset (HTTP publishing disabled)."""
     return _text(PUBLISH_TOKEN)
+
+
+def judge_url() -> str:
+    return _text(JUDGE_URL).rstrip("/")
+
+
+def judge_model() -> str:
+    return _text(JUDGE_MODEL) or "judge"
+
+
+def judge_api_key() -> str:
+    return _text(JUDGE_API_KEY)
 
 
 def _int(name: str, default: int | None) -> int | None:

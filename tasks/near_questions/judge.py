@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import urllib.error
 import urllib.request
@@ -23,11 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from nearcoder.harness import settings
+from nearcoder.harness.jsonl import read_jsonl
 from nearcoder.tasks.near_questions.utils import MAX_ANSWER_CHARS, prediction_text
 
-JUDGE_URL_ENV = "NEARCODER_JUDGE_URL"
-JUDGE_MODEL_ENV = "NEARCODER_JUDGE_MODEL"
-JUDGE_API_KEY_ENV = "NEARCODER_JUDGE_API_KEY"  # sent as a Bearer token when set
+JUDGE_URL_ENV = settings.JUDGE_URL
+JUDGE_MODEL_ENV = settings.JUDGE_MODEL
+JUDGE_API_KEY_ENV = settings.JUDGE_API_KEY
 RUBRIC = (
     "You grade answers to questions about the NEAR Protocol. You get the question, a reference answer that is "
     "correct, and a candidate answer. The candidate is CORRECT when it states what the reference states about "
@@ -51,10 +52,10 @@ class JudgeConfig:
 
 def config_from(url: str | None = None, model: str | None = None) -> JudgeConfig:
     """The judge to use: ``url`` or ``$NEARCODER_JUDGE_URL``; a clear error when neither is set."""
-    url = url or os.environ.get(JUDGE_URL_ENV)
+    url = url or settings.judge_url()
     if not url:
         raise JudgeError(f"no judge configured: pass --judge-url or set {JUDGE_URL_ENV}")
-    return JudgeConfig(url=url, model=model or os.environ.get(JUDGE_MODEL_ENV) or "judge")
+    return JudgeConfig(url=url, model=model or settings.judge_model())
 
 
 def grade(question: str, reference: str, answer: str, config: JudgeConfig) -> float:
@@ -74,7 +75,7 @@ def grade(question: str, reference: str, answer: str, config: JudgeConfig) -> fl
         config.url.rstrip("/") + "/chat/completions", data=json.dumps(body).encode("utf-8"),
         headers={"Content-Type": "application/json"}, method="POST",
     )
-    key = os.environ.get(JUDGE_API_KEY_ENV, "").strip()
+    key = settings.judge_api_key()  # sent as a Bearer token when set
     if key:
         request.add_header("Authorization", f"Bearer {key}")
     try:
@@ -117,8 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = config_from(args.judge_url, args.model)
-        samples = [json.loads(line) for path in args.samples
-                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        samples = [row for path in args.samples for row in read_jsonl(path)]
         table = judge_samples(samples, config)
     except (JudgeError, OSError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from nearcoder.harness.data_sources import load_packaged
+from nearcoder.harness.jsonl import read_jsonl
 from nearcoder.harness.text_metrics import (
     clip,
     corpus_bleu,
@@ -51,8 +52,7 @@ def load_near_questions_heldout(**kwargs):
 
 def mc_options() -> dict[str, dict]:
     """``data/mc_options.jsonl`` by item id: the correct option and three wrong ones."""
-    rows = [json.loads(line) for line in MC_OPTIONS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {row["id"]: row for row in rows}
+    return {row["id"]: row for row in read_jsonl(MC_OPTIONS_FILE)}
 
 
 def mc_doc(doc: dict, options: dict, gold: int) -> dict:

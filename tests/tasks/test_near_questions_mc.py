@@ -18,6 +18,7 @@ from nearcoder.tasks.near_questions import dataset_checks, utils
 
 REPO = Path(__file__).resolve().parents[2]
 CHANCE = 0.25
+pytestmark = pytest.mark.slow  # the task is loaded through lm-eval's own TaskManager
 
 
 @pytest.fixture(scope="module")
