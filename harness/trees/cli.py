@@ -76,8 +76,8 @@ def build_dataset(
 
     from nearcoder.harness.data_sources import mirror_dir
     from nearcoder.harness.paths import tasks_dir
-    from nearcoder.harness.trees.dataset import build_pairs, write_jsonl
-    from nearcoder.harness.trees.prompts import ENDPOINT_ENV, endpoint_configured
+    from nearcoder.tasks.near_dapp_trees.dataset import build_pairs, write_jsonl
+    from nearcoder.tasks.near_dapp_trees.prompts import ENDPOINT_ENV, endpoint_configured
 
     root = data_dir or mirror_dir()
     if root is None or not (root / "near-examples").is_dir():

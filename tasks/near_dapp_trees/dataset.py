@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nearcoder.harness.trees.clean import DEFAULT_RULES, CleaningRules, clean
 from nearcoder.harness.trees.model import Tree, tree_from_paths
-from nearcoder.harness.trees.prompts import (
+from nearcoder.tasks.near_dapp_trees.prompts import (
     describes_project, endpoint_configured, leaked_names, prompt_from_endpoint, prompt_from_readme,
 )
 from nearcoder.harness.trees.render import render

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from nearcoder.harness.paths import tasks_dir
 from nearcoder.harness.trees import STYLES, render, tree_from_paths
-from nearcoder.harness.trees.dataset import read_jsonl
+from nearcoder.tasks.near_dapp_trees.dataset import read_jsonl
 
 
 def _utils():

@@ -13,8 +13,8 @@ import pytest
 from nearcoder.harness.paths import tasks_dir
 from nearcoder.harness.trees import clean, parse_tree, render, tree_from_paths
 from nearcoder.harness.trees.clean import DROP_DIRS, DROP_FILES
-from nearcoder.harness.trees.dataset import build_pairs, read_jsonl, seed_repos, write_jsonl
-from nearcoder.harness.trees.prompts import leaked_names, prompt_from_readme
+from nearcoder.tasks.near_dapp_trees.dataset import build_pairs, read_jsonl, seed_repos, write_jsonl
+from nearcoder.tasks.near_dapp_trees.prompts import leaked_names, prompt_from_readme
 
 DATA = tasks_dir() / "near_dapp_trees" / "data"
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from nearcoder.harness.trees.dataset import build_pairs
+from nearcoder.tasks.near_dapp_trees.dataset import build_pairs
 
 GOOD = "Create a project structure for a NEAR DApp: a counter contract in Rust with tests and configs."
 LEAKY = "Create a NEAR DApp with Cargo.toml and lib.rs."
