@@ -32,7 +32,7 @@ from nearcoder.tasks.near_dapp_trees.fingerprint import MIN_DISTINCTIVE, jaccard
 
 OVERLAP_JACCARD = 0.5
 NEAR_EXAMPLES_OWNERS = frozenset({"near-examples", "deprecated-near-examples"})
-_FORK_SUFFIX = re.compile(r"-(master|main|cloned|\d+)$")
+_FORK_SUFFIX = re.compile(r"(?<!chapter)(?<!part)-(master|main|cloned|\d+)$")
 _FAMILY_SUFFIX = re.compile(
     r"-(js|ts|rs|rust|as|py|frontend|contract|contracts|example|examples|deprecated|chapter-\d+|part-\d+|v\d+|\d+)$")
 
