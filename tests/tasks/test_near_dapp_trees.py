@@ -181,7 +181,7 @@ def test_selftest_scores_every_reference_in_every_format_perfectly():
 @pytest.mark.slow
 def test_lm_eval_cli_runs_the_task_end_to_end(tiny_model, tmp_path):
     out = tmp_path / "out"
-    cmd = [str(Path(sys.executable).parent / "lm_eval"), "--include_path", str(tasks_dir()), "--tasks",
+    cmd = [sys.executable, "-m", "lm_eval", "--include_path", str(tasks_dir()), "--tasks",
            "near_dapp_trees", "--model", "hf", "--model_args", f"pretrained={tiny_model},dtype=float32",
            "--device", "cpu", "--limit", "2", "--gen_kwargs", "max_gen_toks=48", "--output_path", str(out),
            "--log_samples"]
