@@ -25,5 +25,6 @@ from nearcoder.harness.trees.ted import ted, ted_zss
 
 __all__ = [
     "STYLES", "CleaningRules", "Node", "Tree", "clean", "comment_quality", "describe", "make_tree", "parse_tree",
-    "render", "score_texts", "structure_difflib", "structure_difflib_seedformat", "structure_score", "ted", "ted_zss", "tree_from_paths",
+    "render", "score_texts", "structure_difflib", "structure_difflib_seedformat", "structure_score", "ted",
+    "ted_zss", "tree_from_paths",
 ]

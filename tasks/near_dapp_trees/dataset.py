@@ -149,7 +149,7 @@ def _prompt(pair_id: str, repository: str, readme: str, parent: str | None, tree
         prompt = prompt_from_readme(readme, tree, description=review.description)
         leaked = leaked_names(prompt, tree)
         if leaked:
-            raise ValueError(f"{REVIEW_FILE.name}: [{pair_id!r}] the description names entries of its answer: {leaked}")
+            raise ValueError(f"{REVIEW_FILE.name}: [{pair_id!r}] the description names answer entries: {leaked}")
         return prompt, "review"
     if use_endpoint:
         prompt = prompt_from_endpoint(repository, readme, render(tree, "ascii"))

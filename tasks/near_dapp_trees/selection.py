@@ -14,8 +14,8 @@ A candidate is one README with its (sub-)tree. Rules, applied in this order (eac
    pair stands for the whole repository and its sub-projects are dropped. A sub-project inside another kept
    one is dropped too. No pair of the split lies inside another.
 3. **Identical and copied trees** (across repositories): of pairs with the same canonical paths, or whose
-   distinctive paths overlap with Jaccard >= ``COPY_JACCARD`` (:mod:`~nearcoder.tasks.near_dapp_trees.fingerprint`), only the
-   preferred one is kept.
+   distinctive paths overlap with Jaccard >= ``COPY_JACCARD``
+   (:mod:`~nearcoder.tasks.near_dapp_trees.fingerprint`), only the preferred one is kept.
 4. At most ``MAX_PER_REPO`` pairs per repository.
 """
 

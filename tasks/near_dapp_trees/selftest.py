@@ -57,7 +57,8 @@ def reference_points(utils=None) -> list[dict]:
         floors = [max(scores.values()) for scores in per_template]
         rows.append({
             "split": split, "pairs": len(docs), "repositories": len(set(clusters)),
-            "reference": clustered_bootstrap_ci(reference, clusters), "floor": clustered_bootstrap_ci(floors, clusters),
+            "reference": clustered_bootstrap_ci(reference, clusters),
+            "floor": clustered_bootstrap_ci(floors, clusters),
             "templates": {name: sum(s[name] for s in per_template) / len(docs) for name in per_template[0]},
         })
     return rows

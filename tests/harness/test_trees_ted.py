@@ -116,7 +116,8 @@ def test_structure_difflib_compares_both_trees_in_the_seed_format():
 def test_structure_difflib_seedformat_is_the_raw_line_ratio():
     ref = tree_from_paths(["src/lib.rs", "Cargo.toml"])
     assert structure_difflib_seedformat(ref, "Cargo.toml\nsrc\n    lib.rs\n") == 1.0
-    assert structure_difflib_seedformat(ref, "├── Cargo.toml\n└── src/\n    └── lib.rs") == 0.0  # format-sensitive
+    drawn = "├── Cargo.toml\n└── src/\n    └── lib.rs"
+    assert structure_difflib_seedformat(ref, drawn) == 0.0  # format-sensitive
     assert structure_difflib_seedformat(ref, "") == 0.0
 
 

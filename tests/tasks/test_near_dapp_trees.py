@@ -50,7 +50,8 @@ def test_one_pair_per_project_no_identical_no_nested_at_most_three_per_repositor
         assert len(subdirs) <= 3, repo
         for a in subdirs:
             for b in subdirs:
-                assert a == b or not (a == "" or b.startswith(a.rstrip("/") + "/")), f"{repo}: {b} inside {a or 'root'}"
+                nested = a != b and (a == "" or b.startswith(a.rstrip("/") + "/"))
+                assert not nested, f"{repo}: {b} inside {a or 'root'}"
 
 
 def test_every_shipped_prompt_was_reviewed_and_rewrites_are_the_reviewers(pairs):
