@@ -36,17 +36,23 @@ class TreeOptions:
 
 
 def eval_repo_names(tasks: Path | None = None) -> set[str]:
-    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories near_dapp_trees evaluates on."""
+    """Lower-cased names (``owner/repo``, ``repo`` and the mirror folder) of the repositories near_dapp_trees
+    evaluates on or drew a candidate pair from (a copy of an eval tree left out of the split is held out too)."""
     import json
 
     from nearcoder.harness.paths import tasks_dir
 
     names: set[str] = set()
-    for path in sorted(((tasks or tasks_dir()) / "near_dapp_trees" / "data").glob("*.jsonl")):
+    data = (tasks or tasks_dir()) / "near_dapp_trees" / "data"
+    for path in sorted(data.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             repo = json.loads(line).get("repo", "") if line.strip() else ""
             if repo:
                 names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
+    selection = data / "selection.tsv"  # every candidate's mirror folder, those left out as copies included
+    if selection.is_file():
+        names |= {line.split("\t", 1)[0].split("/", 1)[0].lower()
+                  for line in selection.read_text(encoding="utf-8").splitlines()[1:] if line.strip()}
     return names
 
 
