@@ -27,7 +27,7 @@ def score(
     reference: Path = typer.Argument(..., help="Reference tree: a file in any tree format (or - for stdin)."),
     prediction: Path = typer.Argument(..., help="Predicted tree / model answer: a file in any format."),
 ) -> None:
-    """Print structure, structure_difflib, comment_quality, comment_coverage and tree_parsed as JSON.
+    """Print structure, structure_difflib(_seedformat), comment_quality, comment_coverage, tree_parsed as JSON.
 
     Example: ``nearcoder trees score ref.txt answer.md`` → ``{"structure": 0.82, ...}``
     """
