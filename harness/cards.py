@@ -86,6 +86,8 @@ class Decontamination:
     texts: tuple[TextSource, ...] = ()
     repository_files: tuple[str, ...] = ()  # globs of JSONL files whose ``repository_field`` names a repo
     repository_field: str = ""
+    # TSV files (header line first) whose first column starts with a mirror folder the family drew from
+    repository_folders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,12 +242,13 @@ def _text_source(r: _Reader) -> TextSource:
 def _decontamination(r: _Reader, family: str) -> Decontamination:
     r.unknown({"set", "texts", "repositories"})
     repos = r.sub("repositories", None)
-    repo_files, repo_field = (), ""
+    repo_files, repo_field, repo_folders = (), "", ()
     if repos is not None:
-        repos.unknown({"files", "field"})
+        repos.unknown({"files", "field", "folders"})
         repo_files, repo_field = repos.get("files", tuple), repos.get("field", str)
+        repo_folders = repos.get("folders", tuple, ())
     return Decontamination(r.get("set", str, family), tuple(_text_source(t) for t in r.subs("texts")),
-                           repo_files, repo_field)
+                           repo_files, repo_field, repo_folders)
 
 
 def _prepare(r: _Reader) -> Prepare:

@@ -28,7 +28,7 @@ def score(
     reference: Path = typer.Argument(..., help="Reference tree: a file in any tree format (or - for stdin)."),
     prediction: Path = typer.Argument(..., help="Predicted tree / model answer: a file in any format."),
 ) -> None:
-    """Print structure, structure_difflib, comment_quality, comment_coverage and tree_parsed as JSON.
+    """Print structure, structure_difflib(_seedformat), comment_quality, comment_coverage, tree_parsed as JSON.
 
     Example: ``nearcoder trees score ref.txt answer.md`` → ``{"structure": 0.82, ...}``
     """
@@ -67,7 +67,7 @@ def build_dataset(
     endpoint: bool = typer.Option(False, help="Write prompts with the OpenAI-compatible endpoint in "
                                   "$NEARCODER_PROMPT_ENDPOINT (model $NEARCODER_PROMPT_MODEL) instead of rules."),
 ) -> None:
-    """Rebuild clean.jsonl / contaminated.jsonl from near-examples (deterministic without --endpoint).
+    """Rebuild clean.jsonl / contaminated.jsonl / selection.tsv from near-examples (deterministic without --endpoint).
 
     Example: ``NEARCODER_DATA_DIR=../shared/data nearcoder trees build-dataset``
     """
@@ -75,8 +75,8 @@ def build_dataset(
 
     from nearcoder.harness.data_sources import mirror_dir
     from nearcoder.harness.paths import tasks_dir
-    from nearcoder.harness.trees.dataset import build_pairs, write_jsonl
-    from nearcoder.harness.trees.prompts import ENDPOINT_ENV, endpoint_configured
+    from nearcoder.tasks.near_dapp_trees.dataset import build_split, write_jsonl
+    from nearcoder.tasks.near_dapp_trees.prompts import ENDPOINT_ENV, endpoint_configured
 
     root = data_dir or mirror_dir()
     if root is None or not (root / "near-examples").is_dir():
@@ -86,10 +86,10 @@ def build_dataset(
         bad_input("trees", f"--endpoint needs {ENDPOINT_ENV}")
     with Progress(transient=True) as progress:
         task = progress.add_task("building pairs", total=None)
-        pairs = build_pairs(root, use_endpoint=endpoint, progress=lambda pid: progress.update(task, advance=1,
-                                                                                             description=pid))
+        pairs, excluded = build_split(root, use_endpoint=endpoint,
+                                      progress=lambda pid: progress.update(task, advance=1, description=pid))
     target = out or tasks_dir() / "near_dapp_trees" / "data"
-    written = write_jsonl(pairs, target)
+    written = write_jsonl(pairs, target, excluded)
     clean_n = sum(not p.contaminated for p in pairs)
     typer.echo(f"{len(pairs)} pairs ({clean_n} clean, {len(pairs) - clean_n} contaminated) -> "
                + ", ".join(str(p) for p in written.values()))

@@ -15,7 +15,9 @@ See ``docs/trees.md`` for the definitions and the speed table.
 
 from nearcoder.harness.trees.clean import CleaningRules, clean
 from nearcoder.harness.trees.comments import comment_quality, describe
-from nearcoder.harness.trees.metrics import score_texts, structure_difflib, structure_score
+from nearcoder.harness.trees.metrics import (
+    score_texts, structure_difflib, structure_difflib_seedformat, structure_score,
+)
 from nearcoder.harness.trees.model import Node, Tree, make_tree, tree_from_paths
 from nearcoder.harness.trees.parse import parse_tree
 from nearcoder.harness.trees.render import STYLES, render
@@ -23,5 +25,6 @@ from nearcoder.harness.trees.ted import ted, ted_zss
 
 __all__ = [
     "STYLES", "CleaningRules", "Node", "Tree", "clean", "comment_quality", "describe", "make_tree", "parse_tree",
-    "render", "score_texts", "structure_difflib", "structure_score", "ted", "ted_zss", "tree_from_paths",
+    "render", "score_texts", "structure_difflib", "structure_difflib_seedformat", "structure_score", "ted",
+    "ted_zss", "tree_from_paths",
 ]

@@ -4,10 +4,15 @@
   shared unnamed root (which both trees have and which is never edited); TED is the unit-cost
   Zhang–Shasha distance over names (:mod:`~nearcoder.harness.trees.ted`). 1 means the same tree; deleting
   everything and inserting the other tree costs ``|ref| + |pred|``, so the clip at 0 matters.
-- ``structure_difflib``: the seed's score, kept for parity with its ``dAppTrees_structure`` column:
-  ``difflib.SequenceMatcher(None, ref_lines, pred_lines).ratio()`` where ``ref_lines`` is the reference
-  in the seed's own tree format (four spaces a level, :func:`render` style ``seed``) and ``pred_lines``
-  the raw answer's non-blank lines, trailing spaces stripped. Formatting-sensitive by design.
+- ``structure_difflib``: the seed's line ratio, as the seed meant it (its ``dAppTrees_structure`` column
+  compared two trees written the same way): ``difflib.SequenceMatcher(None, ref_lines, pred_lines).ratio()``
+  where both are the lines of the *cleaned, parsed* trees rendered in the seed's format (four spaces a
+  level, no ``/``, no comments: :func:`render` style ``seed``). An answer in any format the parser reads,
+  with comments or not, gets the same value; it still punishes order and nesting line by line.
+- ``structure_difflib_seedformat``: the same ratio between the reference in the seed format and the raw
+  answer's non-blank lines (trailing spaces stripped), i.e. only an answer written in the seed's exact
+  format can reach 1. Kept for parity checks; an answer that follows the prompt's requested format
+  (folders ending in ``/``, comments) scores near 0 on it by construction.
 - ``comment_quality`` and ``comment_coverage``: :mod:`~nearcoder.harness.trees.comments`.
 - ``tree_parsed``: 1 when the answer contained a tree at all.
 
@@ -36,21 +41,30 @@ def structure_score(reference: Tree, prediction: Tree) -> float:
     return max(0.0, 1.0 - ted(reference, prediction) / largest)
 
 
-def structure_difflib(reference: Tree, prediction_text: str) -> float:
-    """The seed's line ratio between the reference (seed format) and the raw answer."""
-    ref_lines = render(reference, "seed").splitlines()
-    pred_lines = [line.rstrip() for line in (prediction_text or "").splitlines() if line.strip()]
+def _line_ratio(ref_lines: list[str], pred_lines: list[str]) -> float:
     return difflib.SequenceMatcher(None, ref_lines, pred_lines[:MAX_DIFFLIB_LINES], autojunk=False).ratio()
+
+
+def structure_difflib(reference: Tree, prediction: Tree) -> float:
+    """The seed's line ratio between both trees rendered in the seed's format (format-independent)."""
+    return _line_ratio(render(reference, "seed").splitlines(), render(prediction, "seed").splitlines())
+
+
+def structure_difflib_seedformat(reference: Tree, prediction_text: str) -> float:
+    """The seed's line ratio between the reference (seed format) and the raw answer's lines."""
+    pred_lines = [line.rstrip() for line in (prediction_text or "").splitlines() if line.strip()]
+    return _line_ratio(render(reference, "seed").splitlines(), pred_lines)
 
 
 def score_trees(reference: Tree, prediction: Tree, prediction_text: str | None = None,
                 rules: CleaningRules = DEFAULT_RULES) -> dict[str, float]:
-    """Every metric for one pair; ``prediction_text`` (the raw answer) feeds ``structure_difflib``."""
+    """Every metric for one pair; ``prediction_text`` (the raw answer) feeds ``structure_difflib_seedformat``."""
     ref, pred = clean(reference, rules), clean(prediction, rules)
     text = prediction_text if prediction_text is not None else render(prediction, "seed")
     return {
         "structure": structure_score(ref, pred),
-        "structure_difflib": structure_difflib(ref, text),
+        "structure_difflib": structure_difflib(ref, pred),
+        "structure_difflib_seedformat": structure_difflib_seedformat(ref, text),
         "comment_quality": comment_quality(pred),
         "comment_coverage": comment_coverage(pred),
         "tree_parsed": float(bool(prediction)),

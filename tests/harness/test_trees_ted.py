@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from nearcoder.harness.trees import (
     CleaningRules, Node, Tree, clean, comment_quality, make_tree, parse_tree, score_texts, structure_difflib,
-    structure_score, ted, ted_zss, tree_from_paths,
+    structure_difflib_seedformat, structure_score, ted, ted_zss, tree_from_paths,
 )
 from nearcoder.harness.trees.comments import comment_coverage, relevance
 
@@ -105,11 +105,20 @@ def test_comment_quality_rewards_descriptive_comments_only():
     assert comment_quality(Tree()) == 0.0
 
 
-def test_structure_difflib_is_the_seed_line_ratio():
+def test_structure_difflib_compares_both_trees_in_the_seed_format():
+    ref = tree_from_paths(["Cargo.toml", "src/lib.rs"])
+    drawn = parse_tree("├── Cargo.toml  # crate manifest\n└── src/\n    └── lib.rs  # the contract")
+    assert structure_difflib(ref, drawn) == 1.0  # any format, comments or not
+    assert structure_difflib(ref, tree_from_paths(["Cargo.toml", "lib.rs"])) == pytest.approx(2 * 1 / 5)
+    assert structure_difflib(ref, Tree()) == 0.0
+
+
+def test_structure_difflib_seedformat_is_the_raw_line_ratio():
     ref = tree_from_paths(["src/lib.rs", "Cargo.toml"])
-    assert structure_difflib(ref, "Cargo.toml\nsrc\n    lib.rs\n") == 1.0
-    assert structure_difflib(ref, "├── Cargo.toml\n└── src/\n    └── lib.rs") == 0.0  # format-sensitive
-    assert structure_difflib(ref, "") == 0.0
+    assert structure_difflib_seedformat(ref, "Cargo.toml\nsrc\n    lib.rs\n") == 1.0
+    drawn = "├── Cargo.toml\n└── src/\n    └── lib.rs"
+    assert structure_difflib_seedformat(ref, drawn) == 0.0  # format-sensitive
+    assert structure_difflib_seedformat(ref, "") == 0.0
 
 
 def test_score_texts_reads_any_two_formats():

@@ -23,7 +23,7 @@ ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "c_fc", "c_proj"]
 
 
 def _app():
-    from nearcoder.harness.cli import app
+    from nearcoder.cli import app
 
     return app
 

@@ -36,8 +36,9 @@ class TreeOptions:
 
 
 def eval_repo_names(tasks: Path | None = None) -> set[str]:
-    """Lower-cased names (``owner/repo`` and ``repo``) of the repositories the task cards hold out
-    (``[decontamination] repositories``: today near_dapp_trees' references)."""
+    """Lower-cased names (``owner/repo``, ``repo`` and the mirror folder) of the repositories the task cards hold
+    out (``[decontamination] repositories``: today near_dapp_trees' references and every mirror folder it drew a
+    candidate pair from, so a copy of an eval tree left out of the split is held out too)."""
     from nearcoder.harness.cards import load_cards
     from nearcoder.harness.jsonl import iter_jsonl
 
@@ -51,6 +52,9 @@ def eval_repo_names(tasks: Path | None = None) -> set[str]:
                 repo = row.get(decon.repository_field, "")
                 if repo:
                     names |= {repo.lower(), repo.rsplit("/", 1)[-1].lower()}
+        for path in sorted({p for g in decon.repository_folders for p in card.folder.glob(g)}):
+            lines = path.read_text(encoding="utf-8").splitlines()[1:]
+            names |= {line.split("\t", 1)[0].split("/", 1)[0].lower() for line in lines if line.strip()}
     return names
 
 

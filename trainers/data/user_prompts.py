@@ -1,6 +1,6 @@
 """``nearcoder data prompts``: (tree, README) records → user prompts asking for the project's structure.
 
-The prompt writers are the benchmark's own (:mod:`nearcoder.harness.trees.prompts`), so training prompts and
+The prompt writers are the benchmark's own (:mod:`nearcoder.tasks.near_dapp_trees.prompts`), so training prompts and
 ``near_dapp_trees`` prompts read alike:
 
 - **extractive** (default, offline, deterministic): ``prompt_from_readme`` fills the seed's example prompt
@@ -27,7 +27,7 @@ from nearcoder.trainers.data.repo_trees import contamination_notes
 
 def endpoint_prompt(repo: str, readme: str, tree_text: str, retries: int = 3, timeout: float = 60.0) -> str:
     """The endpoint's prompt for one repository, retried on transient failures."""
-    from nearcoder.harness.trees.prompts import prompt_from_endpoint
+    from nearcoder.tasks.near_dapp_trees.prompts import prompt_from_endpoint
 
     last: Exception | None = None
     for attempt in range(retries):
@@ -51,7 +51,7 @@ def build_prompts(trees_path: str | Path, out: str | Path, use_endpoint: bool = 
                   fmt: str = "jsonl", progress=None) -> tuple[Path, dict]:
     """Add a ``prompt`` to every trees record (extractive unless ``use_endpoint``)."""
     from nearcoder.harness.trees.parse import parse_tree
-    from nearcoder.harness.trees.prompts import (
+    from nearcoder.tasks.near_dapp_trees.prompts import (
         ENDPOINT_ENV,
         MODEL_ENV,
         endpoint_configured,
@@ -100,7 +100,7 @@ def build_prompts(trees_path: str | Path, out: str | Path, use_endpoint: bool = 
         tables=[Table("Prompts", ["records in", "prompts written", "prompts that leak names", "endpoint failures"],
                       [[len(rows), len(records), leaks, len(failures)]])]
         + ([Table("Failures", ["repo", "error"], failures)] if failures else []),
-        notes=["Writers: nearcoder.harness.trees.prompts (shared with the near_dapp_trees benchmark)."]
+        notes=["Writers: nearcoder.tasks.near_dapp_trees.prompts (shared with the near_dapp_trees benchmark)."]
         + contamination_notes([r["repo"] for r in records]),
     )
     args = {"trees": str(trees_path), "writer": writer, "retries": retries}

@@ -8,7 +8,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from nearcoder.harness.trees.dataset import build_pairs
+from nearcoder.tasks.near_dapp_trees.dataset import build_split
+
+
+def build_pairs(data_dir, **kwargs):
+    return build_split(data_dir, reviews={}, **kwargs)[0]
 
 GOOD = "Create a project structure for a NEAR DApp: a counter contract in Rust with tests and configs."
 LEAKY = "Create a NEAR DApp with Cargo.toml and lib.rs."
@@ -73,11 +77,11 @@ def test_an_endpoint_prompt_that_names_files_falls_back_to_the_rules(tmp_path, c
     _, answer = chat_server
     answer["text"] = LEAKY
     pair = build_pairs(_fake_data(tmp_path))[0]
-    assert pair.prompt_source == "rules-v1"
+    assert pair.prompt_source == "rules-v2"
     assert "lib.rs" not in pair.prompt and "Counter on NEAR" in pair.prompt
 
 
 def test_the_offline_builder_ignores_the_endpoint_when_told(tmp_path, chat_server):
     seen, _ = chat_server
     pair = build_pairs(_fake_data(tmp_path), use_endpoint=False)[0]
-    assert pair.prompt_source == "rules-v1" and seen == []
+    assert pair.prompt_source == "rules-v2" and seen == []

@@ -7,7 +7,8 @@ conventions. What it reads from the README:
 
 - purpose: the first heading (emoji and badges removed) and the first prose sentences after it;
 - language and frameworks: keywords in the README (``Rust``, ``TypeScript``, ``Next.js``, ``near-sdk-js`` …);
-  when the README names no language, the answer's file extensions decide (never its names);
+  a language is named only when the tree has source files in it; when the README names none of those, the
+  tree's source files decide (:func:`tree_languages`, never its names);
 - features: up to four short bullet items that read as features, not commands.
 
 Code spans, code blocks, links' targets, and any phrase containing a name from the answer tree (other than
@@ -26,7 +27,7 @@ import os
 import re
 import urllib.request
 
-from nearcoder.harness.trees.model import Tree
+from nearcoder.harness.trees.model import Tree, tree_from_paths
 
 ENDPOINT_ENV = "NEARCODER_PROMPT_ENDPOINT"
 MODEL_ENV = "NEARCODER_PROMPT_MODEL"
@@ -48,6 +49,8 @@ LANGUAGES = [  # (pattern, name) in order of preference when several are mention
     (r"\bpython\b|\bnear-sdk-py\b", "Python"),
     (r"\bassemblyscript\b", "AssemblyScript"),
 ]
+SOURCE_EXTENSIONS = {"rs": "Rust", "ts": "TypeScript", "tsx": "TypeScript", "js": "JavaScript", "jsx": "JavaScript",
+                     "mjs": "JavaScript", "cjs": "JavaScript", "py": "Python"}
 FRAMEWORKS = [
     (r"next\.?js", "Next.js"), (r"\breact\b", "React"), (r"\bvite\b", "Vite"), (r"\bvue\b", "Vue"),
     (r"near-sdk-rs|near_sdk\b|near sdk for rust", "near-sdk-rs"), (r"near-sdk-js|near-sdk for js", "near-sdk-js"),
@@ -177,11 +180,10 @@ def readme_facts(readme: str, tree: Tree) -> dict:
         if len(features) == 4:
             break
     lowered = readme.lower()
-    languages = [name for pattern, name in LANGUAGES if re.search(pattern, lowered)]
+    present = tree_languages(tree)
+    languages = [name for pattern, name in LANGUAGES if re.search(pattern, lowered) and name in present]
     if not languages:
-        exts = {p.rsplit(".", 1)[-1] for p in tree.file_paths() if "." in p.rsplit("/", 1)[-1]}
-        languages = [name for ext, name in (("rs", "Rust"), ("ts", "TypeScript"), ("js", "JavaScript"),
-                                            ("py", "Python")) if ext in exts][:1]
+        languages = present[:2]
     frameworks = [name for pattern, name in FRAMEWORKS if re.search(pattern, lowered)]
     topic = next((label for pattern, label in TOPICS if re.search(pattern, (title + " " + lowered[:1500]))), "")
     if title and not _safe(title, names):
@@ -190,18 +192,45 @@ def readme_facts(readme: str, tree: Tree) -> dict:
             "topic": topic, "features": features}
 
 
+def tree_languages(tree: Tree) -> list[str]:
+    """The languages the tree has source files in, most files first (config files such as
+    ``next.config.js`` do not count; AssemblyScript is TypeScript under ``assembly/`` or next to
+    ``asconfig.json``)."""
+    counts: dict[str, int] = {}
+    paths = tree.file_paths()
+    assemblyscript = any(p.rsplit("/", 1)[-1] == "asconfig.json" for p in paths)
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        if ".config." in name or "." not in name:
+            continue
+        language = SOURCE_EXTENSIONS.get(name.rsplit(".", 1)[-1].lower())
+        if language == "TypeScript" and (assemblyscript or "assembly/" in f"/{path}"):
+            language = "AssemblyScript"
+        if language:
+            counts[language] = counts.get(language, 0) + 1
+    return sorted(counts, key=lambda lang: (-counts[lang], lang))
+
+
 def describes_project(readme: str, tree: Tree) -> bool:
     """Whether the README says what the project is (a purpose sentence or a feature), so a prompt can be built."""
     facts = readme_facts(readme, tree)
     return bool(facts["purpose"] or facts["features"])
 
 
-def prompt_from_readme(readme: str, tree: Tree, parent_readme: str | None = None) -> str:
+def prompt_from_readme(readme: str, tree: Tree, parent_readme: str | None = None,
+                       description: str | None = None) -> str:
     """The deterministic prompt for one (README, tree) pair.
 
     ``parent_readme`` (the repository root's README, for a sub-project) supplies the purpose when the
     sub-project's own README has none, as in a framework's boilerplate README for a frontend.
+    ``description`` (a reviewer's hand-written description, see ``prompt_review.toml``) replaces what the
+    README says: the prompt then keeps only it and the language line read from the tree's files.
     """
+    if description is not None:
+        facts = {"title": "", "purpose": [], "languages": tree_languages(tree)[:2], "frameworks": [],
+                 "topic": next((label for pattern, label in TOPICS if re.search(pattern, description.lower())), ""),
+                 "features": []}
+        return _assemble(facts, description.strip())
     facts = readme_facts(readme, tree)
     if not facts["purpose"] and parent_readme:
         parent = readme_facts(parent_readme, tree)
@@ -215,7 +244,12 @@ def prompt_from_readme(readme: str, tree: Tree, parent_readme: str | None = None
         first = f'The project is one part of "{title[8:]}".'
     else:
         first = f'The project is "{title}".' if title else "The project is a NEAR Protocol dApp."
-    items = [f"{first} {purpose}".strip()]
+    return _assemble(facts, f"{first} {purpose}".strip())
+
+
+def _assemble(facts: dict, opening: str) -> str:
+    """The seed-shaped prompt around ``opening`` (what the project is) and the facts' other lines."""
+    items = [opening]
     items.append("Use the files typically required for a NEAR Protocol DApp that builds, tests and deploys.")
     topic = facts["topic"] or "this kind of project"
     items.append(f"Include all relevant dependencies and packages for {topic} on the NEAR Protocol.")
@@ -237,7 +271,7 @@ def prompt_from_readme(readme: str, tree: Tree, parent_readme: str | None = None
 
 SEED_EXAMPLE = prompt_from_readme(
     "# Nearuko NFT\n\nThe project should be related to the Nearuko NFT, which can be converted into a character in "
-    "the Etheruko game. Written in TypeScript.", Tree())
+    "the Etheruko game. Written in TypeScript.", tree_from_paths(["src/index.ts"]))
 
 
 def endpoint_configured() -> bool:
