@@ -256,10 +256,11 @@ class DockerBackend(SandboxBackend):
                        timed_out=timed_out, output_over=over)
         ooms = _oom_kills(container)
         oom = ooms > ooms_before if ooms is not None else (code == 137 and _oom_flag(container))
-        if out.status in (Status.PASSED, Status.FAILED, Status.MEMORY) and not timed_out and oom:
+        if out.status is not Status.OUTPUT_LIMIT and oom:
+            then = ", then the wall-clock limit" if timed_out else ""
             out.status = Status.MEMORY
             out.reason = (f"memory limit of the container hit ({sandbox_memory_bytes(lim) // MIB + lim.disk_mb} MiB ="
-                          f" {lim.memory_mb} MiB memory + its tmpfs): cgroup OOM kill")
+                          f" {lim.memory_mb} MiB memory + its tmpfs): cgroup OOM kill{then}")
         return out, clean
 
     def _kill_all(self, container) -> bool:
