@@ -3,7 +3,8 @@
 Containers are long-lived and reused: one per concurrent run slot and limits, each started once with
 ``--network none``, a read-only root, tmpfs ``/work`` and ``/tmp`` (size = ``disk_mb``) and ``/dev/shm`` of
 ``disk_mb``, the whole-container memory (``--memory`` = ``--memory-swap``) and PID bounds of ``tunables``,
-Docker's default seccomp profile, ``no-new-privileges`` and every capability dropped except SETUID/SETGID; the
+Docker's default seccomp profile with nearcoder's own filter stacked on it in every exec (``nc-seccomp``, built
+into the image), ``no-new-privileges`` and every capability dropped except SETUID/SETGID; the
 Rust toolchain and prepared caches are bind-mounted read-only. Each program is one ``docker exec`` that starts
 as uid 0 — so the exec's stdio pipes belong to root and the program cannot reopen them through
 ``/proc/<pid>/fd`` — and at once drops to uid 1000 with no capabilities (``setpriv``); then it kills whatever the
@@ -16,6 +17,7 @@ counter before/after each exec. The image comes from ``sandboxes/images/Dockerfi
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import queue
@@ -26,15 +28,18 @@ import tarfile
 import threading
 import time
 
+from nearcoder.sandboxes import seccomp
 from nearcoder.sandboxes.api import Outcome, Program, SandboxBackend, Status
 from nearcoder.sandboxes.outcome_rules import classify, validate
-from nearcoder.sandboxes.toolchain import prepared
+from nearcoder.sandboxes.toolchain import cache_dir, prepared
 from nearcoder.sandboxes.tunables import MIB, SANDBOX_ENV, prlimit_args, sandbox_memory_bytes, sandbox_pids
 
 IMAGE = os.environ.get("NEARCODER_DOCKER_IMAGE", "nearcoder-sandbox:latest")
 LABEL = "nearcoder.sandbox"
 OWNER_LABEL = "nearcoder.sandbox.owner"  # host:pid of the process that started the container
 USER = "1000:1000"
+SECCOMP_LABEL = "nearcoder.seccomp-helper"  # the image has /usr/local/bin/nc-seccomp (images/nc_seccomp.c)
+SECCOMP_IN_SANDBOX = "/opt/nearcoder-seccomp.bpf"
 # Run as uid 0 (no capabilities but SETUID/SETGID, which setpriv drops at once along with the uid).
 DROP = ["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
         "--no-new-privs", "--"]
@@ -55,10 +60,32 @@ class DockerBackend(SandboxBackend):
         self.client = docker.from_env(timeout=120)
         self.image = image
         self.extra_binds = prepared().binds() if extra_binds is None else extra_binds
+        self.filter_path, self.filter_note = self._seccomp_filter()
         self._idle: dict[tuple, queue.SimpleQueue] = {}
         self._all: list = []
         self._lock = threading.Lock()
         self.reap_orphans()
+
+    def _seccomp_filter(self) -> tuple[str | None, str]:
+        """Host file of nearcoder's seccomp filter, stacked on Docker's default profile in every exec; None (and
+        why) when the image predates ``nc-seccomp`` or the architecture has no filter."""
+        try:
+            labels = self.client.images.get(self.image).attrs.get("Config", {}).get("Labels") or {}
+        except Exception:  # noqa: BLE001 - a missing image is reported by available()
+            labels = {}
+        if labels.get(SECCOMP_LABEL) != "1":
+            return None, "Docker's default seccomp profile only (the image lacks nc-seccomp: run setup_system.sh)"
+        rules, why = seccomp.filter_bytes()
+        if rules is None:
+            return None, f"Docker's default seccomp profile only ({why})"
+        path = cache_dir() / f"seccomp-{hashlib.sha256(rules).hexdigest()[:16]}.bpf"
+        if not path.exists() or path.read_bytes() != rules:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(rules)
+            tmp.chmod(0o644)
+            tmp.replace(path)
+        return str(path), f"Docker's default seccomp profile + nearcoder's ({why})"
 
     def reap_orphans(self) -> int:
         """Remove sandbox containers whose starting process (on this host) is gone, e.g. after a crash."""
@@ -101,7 +128,7 @@ class DockerBackend(SandboxBackend):
             probe.close()
         if out.status is not Status.PASSED:
             return False, f"docker sandbox probe failed: {out.reason}"
-        return True, f"Docker engine reachable, image {IMAGE}"
+        return True, f"Docker engine reachable, image {IMAGE}; {probe.filter_note}"
 
     # -- containers -----------------------------------------------------------------------------------------
     def _slot_key(self, program: Program) -> tuple:
@@ -113,6 +140,8 @@ class DockerBackend(SandboxBackend):
 
         lim = program.limits
         volumes = {host: {"bind": dest, "mode": "ro"} for host, dest in (*self.extra_binds, *program.ro_binds)}
+        if self.filter_path:
+            volumes[self.filter_path] = {"bind": SECCOMP_IN_SANDBOX, "mode": "ro"}
         tmpfs = {"/work": f"size={lim.disk_mb}m,uid=1000,gid=1000,exec", "/tmp": f"size={lim.disk_mb}m,uid=1000,gid=1000"}
         if lim.build_disk_mb:
             tmpfs["/build"] = f"size={lim.build_disk_mb}m,uid=1000,gid=1000,exec"
@@ -203,7 +232,8 @@ class DockerBackend(SandboxBackend):
         api = self.client.api
         # uid 1000 is shared by every container, so RLIMIT_NPROC would count across them: --pids-limit bounds it.
         prl = ["prlimit", *prlimit_args(lim, nproc=False), "--"]
-        cmd = [*DROP, "sh", "-c", ENTRY, "sh", *prl, *program.command]
+        stack = ["nc-seccomp", SECCOMP_IN_SANDBOX] if self.filter_path else []
+        cmd = [*stack, *DROP, "sh", "-c", ENTRY, "sh", *prl, *program.command]
         ooms_before = _oom_kills(container)
         exec_id = api.exec_create(container.id, cmd, stdin=True, stdout=True, stderr=True, user="0:0",
                                   workdir="/work", environment=SANDBOX_ENV)["Id"]
