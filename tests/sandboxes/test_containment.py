@@ -215,3 +215,11 @@ def test_runner_stdout_not_writable_through_proc(backend, marker, no_cgroup_left
     assert out.status is Status.PASSED and "done" in out.stdout, out
     assert "FORGED" not in out.stdout and "wrote-" not in out.stderr, out
     assert "Permission denied" in out.stderr
+
+
+def test_cgroup_removed_when_its_bounds_cannot_be_set(no_cgroup_left):
+    found = cgroups.support()
+    if found.version is None:
+        pytest.skip(f"no sandbox cgroups here: {found.reason}")
+    with pytest.raises(OSError):
+        cgroups.SandboxCgroup(found, memory_bytes=-5, pids=8)  # the kernel refuses the bound: nothing stays
