@@ -223,3 +223,12 @@ def test_cgroup_removed_when_its_bounds_cannot_be_set(no_cgroup_left):
         pytest.skip(f"no sandbox cgroups here: {found.reason}")
     with pytest.raises(OSError):
         cgroups.SandboxCgroup(found, memory_bytes=-5, pids=8)  # the kernel refuses the bound: nothing stays
+
+
+def test_proc_shows_no_host_path_in_command_lines(backend, no_cgroup_left):
+    """bwrap's options (staging dir, toolchain paths under /root) come through a file descriptor, not argv."""
+    script = 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done; cat /proc/self/cgroup'
+    out = backend.run(Program(files={}, command=("/bin/sh", "-c", script), limits=NS_LIMITS))
+    assert out.status is Status.PASSED, out
+    assert "nearcoder-in-" not in out.stdout and "/root" not in out.stdout, out.stdout
+    assert "setpriv" in out.stdout or backend.name == "docker"  # it did read the init's command line
