@@ -1,7 +1,7 @@
 """The sandbox contract every task codes against.
 
-A :class:`Program` is files (path -> bytes) plus a command; :class:`Limits` (``tunables.py``) bound it; running it yields an
-:class:`Outcome` with a status, the exit code, truncated output, the duration and a one-line reason a person
+A :class:`Program` is files (path -> bytes) plus a command; :class:`Limits` (``tunables.py``) bound it;
+running it yields an :class:`Outcome` with a status, the exit code, truncated output, the duration and a one-line reason a person
 can read. Backends (``bwrap``, ``docker``) implement :class:`SandboxBackend`; tasks never run code any other
 way. Nothing here executes anything.
 """

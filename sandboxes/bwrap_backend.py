@@ -72,7 +72,8 @@ class BwrapBackend(SandboxBackend):
                 found = cgroups.support()
                 group = None
                 if found.version is not None:
-                    group = stack.enter_context(cgroups.SandboxCgroup(found, sandbox_memory_bytes(lim), sandbox_pids(lim)))
+                    bounds = (sandbox_memory_bytes(lim), sandbox_pids(lim))
+                    group = stack.enter_context(cgroups.SandboxCgroup(found, *bounds))
                 # Options through a file descriptor (no host path in /proc/1/cmdline); the command stays in argv.
                 options = self._bwrap_options(program, stage)
                 fds = [_memfd("bwrap-args", b"".join(a.encode() + b"\0" for a in options))]

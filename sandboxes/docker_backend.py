@@ -142,7 +142,8 @@ class DockerBackend(SandboxBackend):
         volumes = {host: {"bind": dest, "mode": "ro"} for host, dest in (*self.extra_binds, *program.ro_binds)}
         if self.filter_path:
             volumes[self.filter_path] = {"bind": SECCOMP_IN_SANDBOX, "mode": "ro"}
-        tmpfs = {"/work": f"size={lim.disk_mb}m,uid=1000,gid=1000,exec", "/tmp": f"size={lim.disk_mb}m,uid=1000,gid=1000"}
+        tmpfs = {"/work": f"size={lim.disk_mb}m,uid=1000,gid=1000,exec",
+                 "/tmp": f"size={lim.disk_mb}m,uid=1000,gid=1000"}
         if lim.build_disk_mb:
             tmpfs["/build"] = f"size={lim.build_disk_mb}m,uid=1000,gid=1000,exec"
         memory = sandbox_memory_bytes(lim) + lim.disk_mb * MIB  # + the /dev/shm tmpfs

@@ -11,6 +11,7 @@ import os
 import platform
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,13 @@ def no_cgroup_left():
 
 def run_rust(backend, binary: bytes, marker: str, mode: str, limits: Limits):
     """Run the hostile binary under a file name carrying the marker (so every process of it shows the marker)."""
-    return backend.run(Program(files={marker: binary}, command=("/bin/sh", "-c", f'chmod +x {marker} && exec ./{marker} "$0"', mode),
-                               limits=limits))
+    command = ("/bin/sh", "-c", f'chmod +x {marker} && exec ./{marker} "$0"', mode)
+    return backend.run(Program(files={marker: binary}, command=command, limits=limits))
 
 
 def run_js(backend, marker: str, source: str, limits: Limits):
-    return backend.run(Program(files={f"{marker}.js": source.encode()}, command=("node", f"{marker}.js"), limits=limits))
+    name = f"{marker}.js"
+    return backend.run(Program(files={name: source.encode()}, command=("node", name), limits=limits))
 
 
 # ---- memory: the sum of the children is bounded ----------------------------------------------------------------
@@ -107,8 +109,10 @@ def test_memory_fallback_says_per_process(marker, monkeypatch, no_cgroup_left):
 JS_FORKS = """const { spawn } = require('child_process'); const fs = require('fs');
 let started = 0, refused = 0;
 for (let i = 0; i < 300; i++) {
-  try { const c = spawn('sh', ['-c', 'sleep 3; :', '%s'], { stdio: 'ignore' }); c.on('error', () => refused++); started++; }
-  catch (e) { refused++; }
+  try {
+    const c = spawn('sh', ['-c', 'sleep 3; :', '%s'], { stdio: 'ignore' });
+    c.on('error', () => refused++); started++;
+  } catch (e) { refused++; }
 }
 setTimeout(() => {
   const procs = fs.readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n)).length;
@@ -232,3 +236,22 @@ def test_proc_shows_no_host_path_in_command_lines(backend, no_cgroup_left):
     assert out.status is Status.PASSED, out
     assert "nearcoder-in-" not in out.stdout and "/root" not in out.stdout, out.stdout
     assert "setpriv" in out.stdout or backend.name == "docker"  # it did read the init's command line
+
+
+def test_groups_of_a_dead_harness_are_killed_and_removed():
+    found = cgroups.support()
+    if found.version is None:
+        pytest.skip(f"no sandbox cgroups here: {found.reason}")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = [parent / f"nc-{dead.pid}-0" for parent in found.parents.values()]
+    for d in stale:
+        d.mkdir()
+    sleeper = subprocess.Popen(["/bin/sh", "-c", f"echo 0 > {stale[0]}/cgroup.procs && exec sleep 60"])
+    for _ in range(100):
+        if cgroups._pids_in(stale[0]):
+            break
+        time.sleep(0.01)
+    cgroups._remove_stale(found)
+    assert sleeper.wait(timeout=10) == -9  # the leftover process was killed
+    assert not any(d.exists() for d in stale)
