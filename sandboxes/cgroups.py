@@ -3,8 +3,8 @@
 :func:`support` finds, once per process, where sandbox cgroups can live: cgroup v1 (``memory`` and ``pids``
 hierarchies, this project's CI) or v2 (a unified hierarchy whose ``memory`` and ``pids`` controllers can be
 delegated below the harness's own cgroup). Sandbox cgroups are created under the harness's own cgroup (so any
-bound on the harness still holds) in a ``nearcoder`` directory, named ``nc-<harness pid>-<n>``; a harness that
-finds groups of a dead harness kills their processes and removes them.
+bound on the harness still holds) in a ``nearcoder`` directory, named ``nc-<pid namespace>-<harness pid>-<n>``; a
+harness that finds groups of a dead harness of its PID namespace kills their processes and removes them.
 
 :class:`SandboxCgroup` creates the group with its bounds, gives the argv prefix that moves the sandbox's first
 process into it before anything else runs (every later process inherits it), reports out-of-memory kills and
@@ -34,6 +34,18 @@ JOIN_SCRIPT = (
     'shift; n=$((n - 1)); done; exec "$@"'
 )
 _counter = itertools.count()
+
+
+def _pid_namespace() -> str:
+    """This process's PID namespace (inode number): a harness pid means something only inside it."""
+    try:
+        return os.readlink("/proc/self/ns/pid").split("[")[-1].rstrip("]")
+    except OSError:
+        return "0"
+
+
+def _group_prefix(pid: int | None = None) -> str:
+    return f"nc-{_pid_namespace()}-{os.getpid() if pid is None else pid}-"
 
 
 @dataclass(frozen=True)
@@ -122,9 +134,10 @@ def support() -> CgroupSupport:
 
 
 def _remove_stale(found: CgroupSupport) -> None:
+    """Kill and remove the groups of harnesses of this PID namespace that are gone."""
     for parent in found.parents.values():
-        for child in parent.glob("nc-*"):
-            pid = child.name.split("-")[1]
+        for child in parent.glob(f"nc-{_pid_namespace()}-*"):
+            pid = child.name.split("-")[2]
             if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
                 _kill_and_remove(child)
 
@@ -169,7 +182,7 @@ class SandboxCgroup:
         self.version = found.version
         self.memory_bytes = memory_bytes
         self.pids = pids
-        name = f"nc-{os.getpid()}-{next(_counter)}"
+        name = f"{_group_prefix()}{next(_counter)}"
         self.dirs = {c: parent / name for c, parent in found.parents.items()}
         try:
             for d in self.dirs.values():

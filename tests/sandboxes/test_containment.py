@@ -45,7 +45,7 @@ def no_cgroup_left():
     """After the test, no cgroup of this harness process is left (bwrap removes each sandbox's own)."""
     yield
     found = cgroups.support()
-    left = [str(p) for parent in found.parents.values() for p in parent.glob(f"nc-{os.getpid()}-*")]
+    left = [str(p) for parent in found.parents.values() for p in parent.glob(f"{cgroups._group_prefix()}*")]
     assert not left, f"sandbox cgroups were not removed: {left}"
 
 
@@ -244,7 +244,7 @@ def test_groups_of_a_dead_harness_are_killed_and_removed():
         pytest.skip(f"no sandbox cgroups here: {found.reason}")
     dead = subprocess.Popen(["true"])
     dead.wait()
-    stale = [parent / f"nc-{dead.pid}-0" for parent in found.parents.values()]
+    stale = [parent / f"{cgroups._group_prefix(dead.pid)}0" for parent in found.parents.values()]
     for d in stale:
         d.mkdir()
     sleeper = subprocess.Popen(["/bin/sh", "-c", f"echo 0 > {stale[0]}/cgroup.procs && exec sleep 60"])
