@@ -1,7 +1,7 @@
 """The sandbox contract every task codes against.
 
-A :class:`Program` is files (path -> bytes) plus a command; :class:`Limits` bound it; running it yields an
-:class:`Outcome` with a status, the exit code, truncated output, the duration and a one-line reason a person
+A :class:`Program` is files (path -> bytes) plus a command; :class:`Limits` (``tunables.py``) bound it;
+running it yields an :class:`Outcome` with a status, the exit code, truncated output, the duration and a one-line reason a person
 can read. Backends (``bwrap``, ``docker``) implement :class:`SandboxBackend`; tasks never run code any other
 way. Nothing here executes anything.
 """
@@ -14,27 +14,20 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from nearcoder.sandboxes.tunables import Limits
+
+__all__ = ["Limits", "Outcome", "Program", "SandboxBackend", "Status"]
+
 
 class Status(str, Enum):
     PASSED = "passed"  # exit code 0 within every limit
     FAILED = "failed"  # non-zero exit (assertion, panic, compile error reported by the program's command)
     TIMEOUT = "timeout"  # wall-clock or CPU-time limit hit
-    MEMORY = "memory"  # address-space / cgroup memory limit hit
+    MEMORY = "memory"  # the sandbox's cgroup memory limit (or a process's address-space limit) hit
     OUTPUT_LIMIT = "output_limit"  # stdout/stderr exceeded the output cap
     DISK_LIMIT = "disk_limit"  # work dir or file-size limit hit
     COMPILE_ERROR = "compile_error"  # a language runner's build step failed
     SANDBOX_ERROR = "sandbox_error"  # the sandbox itself could not run the program
-
-
-@dataclass(frozen=True)
-class Limits:
-    wall_seconds: float = 10.0
-    cpu_seconds: int = 10
-    memory_mb: int = 1024
-    processes: int = 64
-    output_bytes: int = 64 * 1024
-    disk_mb: int = 64
-    open_files: int = 256
 
 
 @dataclass(frozen=True)

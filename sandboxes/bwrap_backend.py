@@ -1,13 +1,17 @@
 """The default backend: Debian's bubblewrap, with the program running under a dedicated unprivileged host uid.
 
-Per program: a lease on an otherwise unused host uid (``uid_pool``); ``prlimit`` rlimits (CPU, address space,
-processes, file size, open files); bwrap (started by root, so it can bind the toolchain out of ``/root``
-without exposing ``/root``) with new PID/network/IPC/UTS/cgroup namespaces, ``--die-with-parent`` and
-``--new-session``; inside, ``setpriv`` drops to the leased uid with no capabilities, an empty bounding set and
-``no_new_privs`` before the program starts. The file system is a fresh tmpfs root with ``/usr`` read-only, the
-toolchain and cache directories read-only at neutral paths, and size-capped tmpfs ``/work`` and ``/tmp``; the
-environment is empty. The wall-clock timeout SIGKILLs bwrap's process group — the PID namespace dies with its
-init — and a sweep by uid kills anything left. The uid (not root) is what makes ``RLIMIT_NPROC`` bite.
+Per program: a lease on an otherwise unused host uid (``uid_pool``); its own memory + pids cgroup (``cgroups``),
+which the first process joins before anything else runs, so memory and processes are bounded for the whole
+sandbox; ``prlimit`` rlimits per process (CPU, address space, processes of the uid, file size, open files); bwrap
+(started by root, so it can bind the toolchain out of ``/root`` without exposing ``/root``) with new
+PID/network/IPC/UTS/cgroup namespaces, ``--die-with-parent``, ``--new-session`` and a seccomp filter
+(``seccomp.py``: no namespaces, mounts, ptrace, bpf, keyrings, ...). Its arguments come through ``--args FD``, so
+``/proc/1/cmdline`` inside shows no host path. Inside, ``setpriv`` drops to the leased uid with no capabilities,
+an empty bounding set and ``no_new_privs`` before the program starts. The file system is a fresh tmpfs root with
+``/usr`` read-only, the toolchain and cache directories read-only at neutral paths, size-capped tmpfs ``/work``
+and ``/tmp`` (and ``/build`` when ``Limits.build_disk_mb`` asks for one); ``/dev/shm`` is not writable; the
+environment is ``tunables.SANDBOX_ENV``. The wall-clock timeout SIGKILLs bwrap's process group — the PID
+namespace dies with its init — and closing the cgroup and a sweep by uid kill anything left.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import time
 from contextlib import ExitStack
 from pathlib import PurePosixPath
 
+from nearcoder.sandboxes import cgroups, seccomp
 from nearcoder.sandboxes.api import Outcome, Program, SandboxBackend, Status
-from nearcoder.sandboxes.outcome_rules import CappedReader, classify, stage_files, validate
-from nearcoder.sandboxes.toolchain import SANDBOX_PATH, prepared
+from nearcoder.sandboxes.outcome_rules import CappedReader, apply_cgroup_verdict, classify, stage_files, validate
+from nearcoder.sandboxes.toolchain import prepared
+from nearcoder.sandboxes.tunables import MIB, SANDBOX_ENV, prlimit_args, sandbox_memory_bytes, sandbox_pids
 from nearcoder.sandboxes.uid_pool import lease_uid
 
 ENTRY = 'cp -R /in/. /work/ && exec "$@"'
@@ -47,69 +53,84 @@ class BwrapBackend(SandboxBackend):
         probe = cls(extra_binds=()).run(Program(files={}, command=("/bin/sh", "-c", "test -d /proc/1 && echo ok")))
         if probe.status is not Status.PASSED or "ok" not in probe.stdout:
             return False, f"bubblewrap cannot start a sandbox here: {probe.reason} {probe.stderr.strip()[:300]}"
-        return True, "bubblewrap works (pid, net, ipc, uts namespaces; dedicated unprivileged uid; rlimits)"
+        found = cgroups.support()
+        limits = f"{found.reason} per sandbox" if found.version else f"per-process rlimits only ({found.reason})"
+        return True, (f"bubblewrap works (pid, net, ipc, uts namespaces; dedicated unprivileged uid; "
+                      f"{seccomp.filter_bytes()[1]}; {limits})")
 
     def run(self, program: Program) -> Outcome:
         if (problem := validate(program)) is not None:
             return Outcome(Status.FAILED, None, "", "", 0.0, problem)
         start = time.monotonic()
+        lim = program.limits
         try:
             with ExitStack() as stack:
                 stage = tempfile.mkdtemp(prefix="nearcoder-in-")
                 stack.callback(shutil.rmtree, stage, True)
                 stage_files(stage, program.files)
                 uid = stack.enter_context(lease_uid())
-                return self._execute(self._argv(program, stage, uid), program, start)
+                found = cgroups.support()
+                group = None
+                if found.version is not None:
+                    bounds = (sandbox_memory_bytes(lim), sandbox_pids(lim))
+                    group = stack.enter_context(cgroups.SandboxCgroup(found, *bounds))
+                # Options through a file descriptor (no host path in /proc/1/cmdline); the command stays in argv.
+                options = self._bwrap_options(program, stage)
+                fds = [_memfd("bwrap-args", b"".join(a.encode() + b"\0" for a in options))]
+                stack.callback(os.close, fds[0])
+                argv = ["bwrap", "--args", str(fds[0]), "--", *self._command(program, uid)]
+                rules, _ = seccomp.filter_bytes()
+                if rules is not None:
+                    fds.append(_memfd("seccomp", rules))
+                    stack.callback(os.close, fds[1])
+                    argv[1:1] = ["--seccomp", str(fds[1])]
+                argv = [*(group.join_argv() if group else []), "prlimit", *prlimit_args(lim), "--", *argv]
+                outcome = self._execute(argv, fds, program, start)
+                return apply_cgroup_verdict(outcome, lim, group, found)
         except OSError as exc:
             return Outcome(Status.SANDBOX_ERROR, None, "", "", time.monotonic() - start, f"sandbox set-up failed: {exc}")
 
-    def _argv(self, program: Program, stage: str, uid: int) -> list[str]:
+    def _bwrap_options(self, program: Program, stage: str) -> list[str]:
         lim = program.limits
-        disk = str(lim.disk_mb * 1024 * 1024)
-        argv = [
-            "prlimit",
-            f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 1}",
-            f"--as={lim.memory_mb * 1024 * 1024}",
-            f"--nproc={lim.processes}",
-            f"--fsize={lim.disk_mb * 1024 * 1024}",
-            f"--nofile={lim.open_files}",
-            f"--core=0",
-            "--",
-            "bwrap",
+        args = [
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent",
             "--new-session",
             "--hostname", "sandbox",
             "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",  # only for setpriv below, which drops all
         ]
-        argv += ["--perms", "0755", "--dir", "/etc", "--perms", "0755", "--dir", "/etc/ssl"]
+        args += ["--perms", "0755", "--dir", "/etc", "--perms", "0755", "--dir", "/etc/ssl"]
         for path in SYSTEM_RO:
             if os.path.exists(path):
-                argv += ["--ro-bind", path, path]
-        argv += ["--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/sbin", "/sbin"]
+                args += ["--ro-bind", path, path]
+        args += ["--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/sbin", "/sbin"]
         if os.path.isdir("/usr/lib64"):
-            argv += ["--symlink", "usr/lib64", "/lib64"]
-        argv += ["--proc", "/proc", "--dev", "/dev"]
-        argv += ["--perms", "0777", "--size", disk, "--tmpfs", "/work"]
-        argv += ["--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
+            args += ["--symlink", "usr/lib64", "/lib64"]
+        args += ["--proc", "/proc", "--dev", "/dev"]  # /dev/shm: a root-owned directory of the private /dev
+        args += ["--perms", "0777", "--size", str(lim.disk_mb * MIB), "--tmpfs", "/work"]
+        args += ["--perms", "1777", "--size", str(lim.disk_mb * MIB), "--tmpfs", "/tmp"]
         made = {"/", "/usr", "/etc", "/etc/ssl", "/proc", "/dev", "/work", "/tmp"}
+        if lim.build_disk_mb:
+            args += ["--perms", "0777", "--size", str(lim.build_disk_mb * MIB), "--tmpfs", "/build"]
+            made.add("/build")
         for host, dest in (*self.extra_binds, *program.ro_binds):
             parents = [str(p) for p in reversed(PurePosixPath(dest).parents)]
             for parent in parents:
                 if parent not in made:
-                    argv += ["--perms", "0755", "--dir", parent]
+                    args += ["--perms", "0755", "--dir", parent]
                     made.add(parent)
-            argv += ["--ro-bind", host, dest]
-        argv += ["--ro-bind", stage, "/in", "--chdir", "/work", "--clearenv"]
-        env = {"PATH": SANDBOX_PATH, "HOME": "/work", "TMPDIR": "/tmp", "LANG": "C.UTF-8"}
-        for key, value in env.items():
-            argv += ["--setenv", key, value]
-        argv += ["--", "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
-        argv += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-        argv += ["--", "/bin/sh", "-c", ENTRY, "sh", *program.command]
-        return argv
+            args += ["--ro-bind", host, dest]
+        args += ["--ro-bind", stage, "/in", "--chdir", "/work", "--clearenv"]
+        for key, value in SANDBOX_ENV.items():
+            args += ["--setenv", key, value]
+        return args
 
-    def _execute(self, argv: list[str], program: Program, start: float) -> Outcome:
+    @staticmethod
+    def _command(program: Program, uid: int) -> list[str]:
+        return ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+                "--bounding-set=-all", "--no-new-privs", "--", "/bin/sh", "-c", ENTRY, "sh", *program.command]
+
+    def _execute(self, argv: list[str], fds: list[int], program: Program, start: float) -> Outcome:
         lim = program.limits
         proc = subprocess.Popen(
             argv,
@@ -119,6 +140,7 @@ class BwrapBackend(SandboxBackend):
             env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
             start_new_session=True,
             cwd="/",
+            pass_fds=fds,
         )
         reader = CappedReader({"stdout": proc.stdout.fileno(), "stderr": proc.stderr.fileno()}, lim.output_bytes)
         finished = reader.pump(start + lim.wall_seconds)
@@ -140,7 +162,7 @@ class BwrapBackend(SandboxBackend):
         proc.stderr.close()
         duration = time.monotonic() - start
         stderr = reader.text("stderr")
-        if returncode == 1 and stderr.startswith("bwrap:"):
+        if (returncode == 1 and stderr.startswith("bwrap:")) or stderr.startswith(cgroups.JOIN_FAILED):
             return Outcome(Status.SANDBOX_ERROR, None, reader.text("stdout"), stderr, duration, stderr.splitlines()[0])
         return classify(
             None if timed_out else returncode,
@@ -151,6 +173,14 @@ class BwrapBackend(SandboxBackend):
             timed_out=timed_out,
             output_over=reader.over,
         )
+
+
+def _memfd(name: str, data: bytes) -> int:
+    """An inheritable, rewound in-memory file holding ``data`` (bwrap reads it from the start)."""
+    fd = os.memfd_create(name)  # close-on-exec: only pass_fds hands it to bwrap
+    os.write(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
 def _kill_group(pid: int) -> None:

@@ -1,16 +1,23 @@
 """The heavy backend: Docker, through the docker SDK (imported lazily).
 
 Containers are long-lived and reused: one per concurrent run slot and limits, each started once with
-``--network none``, a read-only root, tmpfs ``/work`` and ``/tmp`` (size = ``disk_mb``), memory and PID limits,
-``--cap-drop ALL``, ``no-new-privileges`` and the non-root user 1000; the Rust toolchain and prepared caches
-are bind-mounted read-only. Each program is one ``docker exec`` that first kills whatever the previous program
-left, empties the work dir, unpacks the program's files from stdin (a tar stream) and runs the command under
-``prlimit`` (CPU, address space, file size, open files). On timeout a second exec kills every process of the
-sandbox user. The image comes from ``sandboxes/images/Dockerfile`` (see ``sandboxes/setup_system.sh``).
+``--network none``, a read-only root, tmpfs ``/work`` and ``/tmp`` (size = ``disk_mb``) and ``/dev/shm`` of
+``disk_mb``, the whole-container memory (``--memory`` = ``--memory-swap``) and PID bounds of ``tunables``,
+Docker's default seccomp profile with nearcoder's own filter stacked on it in every exec (``nc-seccomp``, built
+into the image), ``no-new-privileges`` and every capability dropped except SETUID/SETGID; the
+Rust toolchain and prepared caches are bind-mounted read-only. Each program is one ``docker exec`` that starts
+as uid 0 — so the exec's stdio pipes belong to root and the program cannot reopen them through
+``/proc/<pid>/fd`` — and at once drops to uid 1000 with no capabilities (``setpriv``); then it kills whatever the
+previous program left, empties ``/work``, ``/tmp`` and ``/dev/shm``, unpacks the program's files from stdin (a
+tar stream) and runs the command under ``prlimit`` (CPU, address space, file size, open files). On timeout a
+second exec kills every process of the sandbox user. An out-of-memory kill is read from the container's cgroup
+counter before/after each exec. The image comes from ``sandboxes/images/Dockerfile``
+(see ``sandboxes/setup_system.sh``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import queue
@@ -21,17 +28,25 @@ import tarfile
 import threading
 import time
 
-from nearcoder.sandboxes.api import Limits, Outcome, Program, SandboxBackend, Status
+from nearcoder.sandboxes import seccomp
+from nearcoder.sandboxes.api import Outcome, Program, SandboxBackend, Status
 from nearcoder.sandboxes.outcome_rules import classify, validate
-from nearcoder.sandboxes.toolchain import SANDBOX_PATH, prepared
+from nearcoder.sandboxes.toolchain import cache_dir, prepared
+from nearcoder.sandboxes.tunables import MIB, SANDBOX_ENV, prlimit_args, sandbox_memory_bytes, sandbox_pids
 
 IMAGE = os.environ.get("NEARCODER_DOCKER_IMAGE", "nearcoder-sandbox:latest")
 LABEL = "nearcoder.sandbox"
 OWNER_LABEL = "nearcoder.sandbox.owner"  # host:pid of the process that started the container
 USER = "1000:1000"
+SECCOMP_LABEL = "nearcoder.seccomp-helper"  # the image has /usr/local/bin/nc-seccomp (images/nc_seccomp.c)
+SECCOMP_IN_SANDBOX = "/opt/nearcoder-seccomp.bpf"
+# Run as uid 0 (no capabilities but SETUID/SETGID, which setpriv drops at once along with the uid).
+DROP = ["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+        "--no-new-privs", "--"]
+SCRATCH = ("/work", "/tmp", "/dev/shm", "/build")
 ENTRY = (
-    "kill -9 -1 2>/dev/null; chmod -R u+rwX /work /tmp 2>/dev/null; "
-    "rm -rf /work/* /work/.[!.]* /work/..?* /tmp/* /tmp/.[!.]* /tmp/..?* 2>/dev/null; "
+    "kill -9 -1 2>/dev/null; chmod -R u+rwX " + " ".join(SCRATCH) + " 2>/dev/null; "
+    "rm -rf " + " ".join(f"{d}/* {d}/.[!.]* {d}/..?*" for d in SCRATCH) + " 2>/dev/null; "
     'tar -x -C /work -f - && cd /work && exec "$@"'
 )
 
@@ -45,10 +60,32 @@ class DockerBackend(SandboxBackend):
         self.client = docker.from_env(timeout=120)
         self.image = image
         self.extra_binds = prepared().binds() if extra_binds is None else extra_binds
+        self.filter_path, self.filter_note = self._seccomp_filter()
         self._idle: dict[tuple, queue.SimpleQueue] = {}
         self._all: list = []
         self._lock = threading.Lock()
         self.reap_orphans()
+
+    def _seccomp_filter(self) -> tuple[str | None, str]:
+        """Host file of nearcoder's seccomp filter, stacked on Docker's default profile in every exec; None (and
+        why) when the image predates ``nc-seccomp`` or the architecture has no filter."""
+        try:
+            labels = self.client.images.get(self.image).attrs.get("Config", {}).get("Labels") or {}
+        except Exception:  # noqa: BLE001 - a missing image is reported by available()
+            labels = {}
+        if labels.get(SECCOMP_LABEL) != "1":
+            return None, "Docker's default seccomp profile only (the image lacks nc-seccomp: run setup_system.sh)"
+        rules, why = seccomp.filter_bytes()
+        if rules is None:
+            return None, f"Docker's default seccomp profile only ({why})"
+        path = cache_dir() / f"seccomp-{hashlib.sha256(rules).hexdigest()[:16]}.bpf"
+        if not path.exists() or path.read_bytes() != rules:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(rules)
+            tmp.chmod(0o644)
+            tmp.replace(path)
+        return str(path), f"Docker's default seccomp profile + nearcoder's ({why})"
 
     def reap_orphans(self) -> int:
         """Remove sandbox containers whose starting process (on this host) is gone, e.g. after a crash."""
@@ -91,35 +128,44 @@ class DockerBackend(SandboxBackend):
             probe.close()
         if out.status is not Status.PASSED:
             return False, f"docker sandbox probe failed: {out.reason}"
-        return True, f"Docker engine reachable, image {IMAGE}"
+        return True, f"Docker engine reachable, image {IMAGE}; {probe.filter_note}"
 
     # -- containers -----------------------------------------------------------------------------------------
     def _slot_key(self, program: Program) -> tuple:
         lim = program.limits
-        return (lim.memory_mb, lim.processes, lim.disk_mb, lim.open_files, program.ro_binds)
+        return (lim.memory_mb, lim.processes, lim.disk_mb, lim.build_disk_mb, lim.open_files, program.ro_binds)
 
     def _start(self, program: Program):
         from docker.types import Ulimit
 
         lim = program.limits
         volumes = {host: {"bind": dest, "mode": "ro"} for host, dest in (*self.extra_binds, *program.ro_binds)}
+        if self.filter_path:
+            volumes[self.filter_path] = {"bind": SECCOMP_IN_SANDBOX, "mode": "ro"}
+        tmpfs = {"/work": f"size={lim.disk_mb}m,uid=1000,gid=1000,exec",
+                 "/tmp": f"size={lim.disk_mb}m,uid=1000,gid=1000"}
+        if lim.build_disk_mb:
+            tmpfs["/build"] = f"size={lim.build_disk_mb}m,uid=1000,gid=1000,exec"
+        memory = sandbox_memory_bytes(lim) + lim.disk_mb * MIB  # + the /dev/shm tmpfs
         return self.client.containers.run(
             self.image,
             ["sleep", "infinity"],
             detach=True,
             network_mode="none",
             read_only=True,
-            tmpfs={"/work": f"size={lim.disk_mb}m,uid=1000,gid=1000,exec", "/tmp": f"size={lim.disk_mb}m,uid=1000,gid=1000"},
-            mem_limit=f"{lim.memory_mb}m",
-            memswap_limit=f"{lim.memory_mb}m",
-            pids_limit=lim.processes,
+            tmpfs=tmpfs,
+            shm_size=lim.disk_mb * MIB,
+            mem_limit=memory,
+            memswap_limit=memory,
+            pids_limit=sandbox_pids(lim),
             cap_drop=["ALL"],
-            security_opt=["no-new-privileges"],
-            # The idle keeper (docker-init + sleep) is uid 0 with no capabilities, so a program (uid 1000,
-            # every exec) can neither signal it nor stop the container; docker-init reaps orphans.
+            cap_add=["SETUID", "SETGID"],  # for the setpriv in every exec, which drops them before the program
+            security_opt=["no-new-privileges"],  # and Docker's default seccomp profile (never unconfined)
+            # The idle keeper (docker-init + sleep) is uid 0, so a program (uid 1000) can neither signal it nor
+            # stop the container; docker-init reaps orphans.
             user="0:0",
             volumes=volumes,
-            environment={"PATH": SANDBOX_PATH, "HOME": "/work", "LANG": "C.UTF-8"},
+            environment=SANDBOX_ENV,
             ulimits=[Ulimit(name="nofile", soft=lim.open_files, hard=lim.open_files), Ulimit(name="core", soft=0, hard=0)],
             labels={LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:{os.getpid()}"},
             working_dir="/work",
@@ -185,11 +231,13 @@ class DockerBackend(SandboxBackend):
     def _exec(self, container, program: Program, start: float) -> tuple[Outcome, bool]:
         lim = program.limits
         api = self.client.api
-        prl = ["prlimit", f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 1}", f"--as={lim.memory_mb << 20}",
-               f"--fsize={lim.disk_mb << 20}", f"--nofile={lim.open_files}", "--core=0", "--"]
-        cmd = ["sh", "-c", ENTRY, "sh", *prl, *program.command]
-        exec_id = api.exec_create(container.id, cmd, stdin=True, stdout=True, stderr=True, user=USER,
-                                  workdir="/work", environment={"PATH": SANDBOX_PATH, "HOME": "/work", "LANG": "C.UTF-8"})["Id"]
+        # uid 1000 is shared by every container, so RLIMIT_NPROC would count across them: --pids-limit bounds it.
+        prl = ["prlimit", *prlimit_args(lim, nproc=False), "--"]
+        stack = ["nc-seccomp", SECCOMP_IN_SANDBOX] if self.filter_path else []
+        cmd = [*stack, *DROP, "sh", "-c", ENTRY, "sh", *prl, *program.command]
+        ooms_before = _oom_kills(container)
+        exec_id = api.exec_create(container.id, cmd, stdin=True, stdout=True, stderr=True, user="0:0",
+                                  workdir="/work", environment=SANDBOX_ENV)["Id"]
         sock = api.exec_start(exec_id, socket=True)
         raw: socket.socket = getattr(sock, "_sock", sock)
         raw.sendall(_tar(program.files))
@@ -237,8 +285,13 @@ class DockerBackend(SandboxBackend):
         stderr = b"".join(chunks[2]).decode("utf-8", "replace")
         out = classify(None if timed_out else code, stdout, stderr, time.monotonic() - start, lim,
                        timed_out=timed_out, output_over=over)
-        if out.status is Status.FAILED and code == 137 and not timed_out and _oom_killed(container):
-            out.status, out.reason = Status.MEMORY, f"memory limit of {lim.memory_mb} MiB hit (cgroup OOM kill)"
+        ooms = _oom_kills(container)
+        oom = ooms > ooms_before if ooms is not None else (code == 137 and _oom_flag(container))
+        if out.status is not Status.OUTPUT_LIMIT and oom:
+            then = ", then the wall-clock limit" if timed_out else ""
+            out.status = Status.MEMORY
+            out.reason = (f"memory limit of the container hit ({sandbox_memory_bytes(lim) // MIB + lim.disk_mb} MiB ="
+                          f" {lim.memory_mb} MiB memory + its tmpfs): cgroup OOM kill{then}")
         return out, clean
 
     def _kill_all(self, container) -> bool:
@@ -259,7 +312,23 @@ class DockerBackend(SandboxBackend):
         return False
 
 
-def _oom_killed(container) -> bool:
+def _oom_kills(container) -> int | None:
+    """The container's cgroup OOM-kill counter (cgroup v1 or v2 under the cgroupfs driver), None if unreadable."""
+    for path, key in ((f"/sys/fs/cgroup/memory/docker/{container.id}/memory.oom_control", "oom_kill"),
+                      (f"/sys/fs/cgroup/docker/{container.id}/memory.events", "oom_kill"),
+                      (f"/sys/fs/cgroup/system.slice/docker-{container.id}.scope/memory.events", "oom_kill")):
+        try:
+            with open(path) as fh:
+                for line in fh:
+                    k, _, v = line.partition(" ")
+                    if k == key:
+                        return int(v)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def _oom_flag(container) -> bool:
     try:
         container.reload()
         return bool(container.attrs.get("State", {}).get("OOMKilled"))

@@ -10,10 +10,12 @@ import time
 from pathlib import PurePosixPath
 
 from nearcoder.sandboxes.api import Limits, Outcome, Program, Status
+from nearcoder.sandboxes.tunables import MIB, sandbox_memory_bytes
 
 MEMORY_MARKERS = (
     "memory allocation of",  # Rust's alloc error handler
     "JavaScript heap out of memory",
+    "Array buffer allocation failed",  # node: Buffer/ArrayBuffer over the address-space limit
     "Fatal process OOM",
     "Cannot allocate memory",
     "std::bad_alloc",
@@ -150,3 +152,22 @@ def classify(
             name = f"signal {sig}"
         return out(Status.FAILED, f"killed by {name}" + (f": {tail}" if tail else ""))
     return out(Status.FAILED, f"exited {returncode}" + (f": {tail}" if tail else ""))
+
+
+def apply_cgroup_verdict(outcome: Outcome, limits: Limits, group, found) -> Outcome:
+    """Fold what the sandbox's cgroup saw into ``outcome``: any out-of-memory kill in the sandbox makes it
+    ``memory`` (even when the exit status says passed, or the clock ran out after it); refused forks are named in
+    a failure's reason.
+    Without a cgroup (``group`` None), a ``memory`` outcome says the bound was per process."""
+    if group is None:
+        if outcome.status is Status.MEMORY:
+            outcome.reason += f" (per-process address-space limit; no sandbox cgroup: {found.reason})"
+        return outcome
+    if outcome.status is not Status.OUTPUT_LIMIT and (kills := group.oom_kills()):
+        then = ", then the wall-clock limit" if outcome.status is Status.TIMEOUT else ""
+        outcome.status = Status.MEMORY
+        outcome.reason = (f"memory limit of the sandbox hit ({sandbox_memory_bytes(limits) // MIB} MiB = "
+                          f"{limits.memory_mb} MiB memory + its tmpfs): the kernel killed {kills} process(es){then}")
+    elif outcome.status is Status.FAILED and (refused := group.pids_refused()):
+        outcome.reason = f"process limit of {limits.processes} hit ({refused} forks refused); {outcome.reason}"
+    return outcome
