@@ -9,7 +9,7 @@ from setuptools import find_namespace_packages, setup
 
 TOP_LEVEL = ["harness", "tasks", "trainers", "sandboxes", "leaderboard"]
 DATA_PATTERNS = ["*.yaml", "*.yml", "*.json", "*.jsonl", "*.md", "*.txt", "*.toml", "*.rs", "*.js", "*.ts",
-                 "*.sh", "*.css", "*.tsv", "*.lock", "Dockerfile", "Dockerfile.*", "*.cfg", "*.tmpl"]
+                 "*.sh", "*.css", "*.tsv", "*.lock", "Dockerfile", "Dockerfile.*", "*.cfg", "*.tmpl", "*.mako", "*.ini"]
 
 packages = ["nearcoder"]
 package_dir = {"nearcoder": "nearcoder"}
