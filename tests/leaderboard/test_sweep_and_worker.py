@@ -82,15 +82,15 @@ def _free_port() -> int:
 
 def test_sweep_on_a_two_node_ray_cluster_over_loopback(smoke_checkpoints, tmp_path):
     port = _free_port()
-    ray = str(Path(sys.executable).with_name("ray"))
+    ray = [sys.executable, "-c", "import sys; from ray.scripts.scripts import main; sys.argv[0] = 'ray'; main()"]
     common = ["--num-cpus", "1", "--num-gpus", "0", "--block", "--disable-usage-stats"]
-    head = subprocess.Popen([ray, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
+    head = subprocess.Popen([*ray, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
                              "--include-dashboard", "false", *common], env=ENV, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     worker = None
     try:
         time.sleep(10)
-        worker = subprocess.Popen([ray, "start", "--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1",
+        worker = subprocess.Popen([*ray, "start", "--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1",
                                    *common], env=ENV, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         nodes = "0"
