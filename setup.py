@@ -9,7 +9,7 @@ from setuptools import find_namespace_packages, setup
 
 TOP_LEVEL = ["harness", "tasks", "trainers", "sandboxes", "leaderboard"]
 DATA_PATTERNS = ["*.yaml", "*.yml", "*.json", "*.jsonl", "*.md", "*.txt", "*.toml", "*.rs", "*.js", "*.ts",
-                 "*.sh", "*.css", "*.tsv", "*.lock", "Dockerfile", "Dockerfile.*", "*.cfg", "*.tmpl"]
+                 "*.sh", "*.css", "*.tsv", "*.lock", "Dockerfile", "Dockerfile.*", "*.cfg", "*.tmpl", "*.mako", "*.ini"]
 
 # the top: the CLI, selftest, the demo model (and its demo_corpus/)
 packages = ["nearcoder", *(f"nearcoder.{s}" for s in find_namespace_packages("nearcoder", exclude=["*__pycache__*"]))]

@@ -55,6 +55,7 @@ class PublishReport:
     unchanged: list[str] = field(default_factory=list)  # already in the store (same content hash)
     models: list[str] = field(default_factory=list)
     samples: int = 0
+    run_ids: list[int] = field(default_factory=list)  # store ids of the runs written
 
     def summary(self) -> str:
         return (f"{len(self.added)} run(s) published, {len(self.unchanged)} already present, "
@@ -105,11 +106,18 @@ def load_runs(paths: Iterable[Path]) -> list[EvalRun]:
     return runs
 
 
-def publish(db_url: str, paths: Iterable[Path], overrides: ModelOverrides | None = None) -> PublishReport:
+PROVENANCE = ("self-reported", "evaluated")
+
+
+def publish(db_url: str, paths: Iterable[Path], overrides: ModelOverrides | None = None,
+            provenance: str = "self-reported") -> PublishReport:
     """Validate then write every run found under ``paths`` in one transaction.
 
     Results files already in the store (same content hash) are skipped without reading their samples.
+    ``provenance`` is ``evaluated`` only for runs the leaderboard's own workers produced (``nearcoder worker``).
     """
+    if provenance not in PROVENANCE:
+        raise ValueError(f"provenance must be one of {PROVENANCE}, got {provenance!r}")
     overrides = overrides or ModelOverrides()
     runs = load_runs(paths)
     known = known_hashes(db_url, [run.content_hash for run in runs])
@@ -117,7 +125,7 @@ def publish(db_url: str, paths: Iterable[Path], overrides: ModelOverrides | None
     for run in runs:
         samples = [] if run.content_hash in known else list(run.iter_samples())  # validates samples files
         prepared.append((run, model_info(run, overrides), samples))
-    return write_runs(db_url, prepared)
+    return write_runs(db_url, prepared, provenance=provenance)
 
 
 def known_hashes(db_url: str, hashes: list[str]) -> set[str]:
@@ -138,13 +146,14 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def write_runs(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]], attempts: int = 3) -> PublishReport:
+def write_runs(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]], attempts: int = 3,
+               provenance: str = "self-reported") -> PublishReport:
     """Write prepared runs; a unique-key race with another publisher (PostgreSQL) is retried, then it is a no-op."""
     from sqlalchemy.exc import IntegrityError
 
     for attempt in range(attempts):
         try:
-            return _write_runs_once(db_url, prepared)
+            return _write_runs_once(db_url, prepared, provenance)
         except IntegrityError:
             if attempt == attempts - 1:
                 raise
@@ -169,7 +178,7 @@ def _merge_model(current: dict, info: ModelInfo) -> dict:
     return merged
 
 
-def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]]) -> PublishReport:
+def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]], provenance: str) -> PublishReport:
     from sqlalchemy import bindparam, select
 
     from nearcoder.leaderboard.store import models as orm
@@ -216,7 +225,7 @@ def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]
             model_id=ids[info.name], content_hash=run.content_hash, source=str(run.path),
             lm_eval_version=run.lm_eval_version, git_hash=run.git_hash, date=run.date, limit=run.limit,
             partial=run.partial, config=_jsonable(run.config), task_versions=_jsonable(run.task_versions),
-            task_hashes=_jsonable(run.task_hashes), n_samples=_jsonable(run.n_samples),
+            task_hashes=_jsonable(run.task_hashes), n_samples=_jsonable(run.n_samples), provenance=provenance,
         ) for run, info, _ in todo])
         run_ids: dict[str, int] = {}
         for chunk in _chunks([run.content_hash for run, _, _ in todo]):
@@ -232,6 +241,7 @@ def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]
                                  verdict=s.verdict, reason=s.reason) for s in samples]
             report.added.append(str(run.path))
             report.models.append(info.name)
+            report.run_ids.append(rid)
         _bulk_insert(conn, orm.Score.__table__, score_rows)
         _bulk_insert(conn, orm.Sample.__table__, sample_rows, json_columns=("metrics",))
         report.samples = len(sample_rows)

@@ -8,5 +8,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 chromium --version
+bash "$(dirname "$0")/postgres_setup.sh"   # the store tests run on SQLite and on this local server
 PY="${PYTHON:-.venv/bin/python}"
 "$PY" -c "import gradio, sqlalchemy, matplotlib, pandas, playwright; print('leaderboard python deps ok')"

@@ -36,6 +36,9 @@ SUBAPPS: dict[str, str] = {
     "leaderboard": "nearcoder.leaderboard.cli:leaderboard",
     "gate": "nearcoder.leaderboard.cli:gate",
     "trees": "nearcoder.trees_cli:app",
+    "sweep": "nearcoder.scale_cli:sweep",
+    "submit": "nearcoder.scale_cli:submit",
+    "worker": "nearcoder.scale_cli:worker",
 }
 
 

@@ -1,4 +1,4 @@
-"""Engines and sessions. SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` so concurrent publishers
+"""Engines and sessions. Opening a store migrates it (Alembic, :mod:`.migrate`). SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` so concurrent publishers
 queue for the write lock instead of failing; other databases (PostgreSQL) are used as they come."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from nearcoder.leaderboard.store.models import Base
+from nearcoder.leaderboard.store.migrate import upgrade
 
 SQLITE_BUSY_TIMEOUT_S = 60
 
@@ -21,7 +21,8 @@ def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         engine = create_engine(url, pool_pre_ping=True)
-        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            upgrade(conn)
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -42,16 +43,26 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
     with engine.connect() as conn:
+        # Migrations may recreate a table (SQLite's ALTER is limited); with foreign keys on, dropping the old
+        # table would cascade-delete the rows that point at it. The pragma only takes effect outside a
+        # transaction, so it is set on the driver connection before SQLAlchemy begins one.
+        driver = conn.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")
         conn.info["write"] = True
-        Base.metadata.create_all(conn)
+        upgrade(conn)
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            conn.rollback()
+            raise RuntimeError(f"{url}: migrating the store would break {len(broken)} foreign key(s); nothing changed")
         conn.commit()
         conn.info["write"] = False
+        driver.execute("PRAGMA foreign_keys=ON")
     return engine
 
 
 @lru_cache(maxsize=16)
 def get_engine(url: str) -> Engine:
-    """One engine per URL per process; tables are created on first use."""
+    """One engine per URL per process; the schema is migrated to the newest revision on first use."""
     return _make_engine(url)
 
 

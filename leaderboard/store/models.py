@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -22,7 +22,7 @@ class Model(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True, nullable=False)
     base_model: Mapped[str | None] = mapped_column(String(300))
-    parameters: Mapped[int | None] = mapped_column(Integer)
+    parameters: Mapped[int | None] = mapped_column(BigInteger)  # 3e9 overflows PostgreSQL's 32-bit integer
     model_type: Mapped[str] = mapped_column(String(20), default="base")  # base / fine-tuned / adapter
     stage: Mapped[str | None] = mapped_column(String(60))
     parent: Mapped[str | None] = mapped_column(String(300))
@@ -49,6 +49,8 @@ class Run(Base):
     task_versions: Mapped[dict] = mapped_column(JSON)
     task_hashes: Mapped[dict] = mapped_column(JSON)
     n_samples: Mapped[dict] = mapped_column(JSON)
+    # "evaluated" when the leaderboard's own worker produced it from a queued request, else "self-reported"
+    provenance: Mapped[str] = mapped_column(String(20), default="self-reported", server_default="self-reported")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     model: Mapped[Model] = relationship(back_populates="runs")
@@ -90,3 +92,29 @@ class Sample(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[Run] = relationship(back_populates="samples")
+
+
+REQUEST_STATES = ("pending", "running", "finished", "failed")
+
+
+class EvalRequest(Base):
+    """A queued evaluation: pending → running (a worker holds it and beats its heart) → finished or failed."""
+
+    __tablename__ = "eval_requests"
+    __table_args__ = (Index("ix_eval_requests_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(300), nullable=False)  # hub id or a path the workers can read
+    revision: Mapped[str] = mapped_column(String(100), default="main")
+    adapter: Mapped[str | None] = mapped_column(String(300))  # a PEFT adapter applied on top of `model`
+    precision: Mapped[str] = mapped_column(String(20), default="bfloat16")
+    tasks: Mapped[str] = mapped_column(String(300), default="near")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_ids: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

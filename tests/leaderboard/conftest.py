@@ -16,9 +16,66 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
+PG_URL_ENV = "NEARCODER_TEST_PG_URL"
+DEFAULT_PG_URL = "postgresql+psycopg2://nearcoder:nearcoder@127.0.0.1:5432/nearcoder_test"
+
+
 @pytest.fixture
 def db_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'board.db'}"
+
+
+def _postgres_admin_url() -> str:
+    """The server of leaderboard/postgres_setup.sh (or $NEARCODER_TEST_PG_URL); skip — or fail under CI — when down."""
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get(PG_URL_ENV, DEFAULT_PG_URL)
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any driver error means "no server here"
+        message = f"no PostgreSQL at {url} ({type(exc).__name__}); run `bash leaderboard/postgres_setup.sh`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@contextmanager
+def fresh_postgres_database():
+    """A new, empty PostgreSQL database on the test server; dropped afterwards (connections and all)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = _postgres_admin_url()
+    name = f"nearcoder_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        from nearcoder.leaderboard.store.engine import get_engine
+
+        get_engine.cache_clear()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request, tmp_path):
+    """Each store backend in turn: an empty SQLite file, then an empty PostgreSQL database. A module runs its
+    store tests on both by overriding ``db_url`` with ``def db_url(any_db_url): return any_db_url``."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'board.db'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
 
 
 def run_lm_eval(model_dir: Path, out: Path, limit: int = 3) -> Path:

@@ -1,3 +1,4 @@
+import pytest
 import math
 
 from nearcoder.leaderboard.about import SEED_NOTE
@@ -15,6 +16,12 @@ from nearcoder.leaderboard.populate import (
 from nearcoder.leaderboard.publish import ModelOverrides, publish
 from nearcoder.leaderboard.store.engine import read_session
 from nearcoder.leaderboard.synthetic import write_output_dir
+
+
+@pytest.fixture
+def db_url(any_db_url):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db_url
 
 
 def _board(tmp_path, db_url):

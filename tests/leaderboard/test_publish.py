@@ -1,6 +1,5 @@
 import json
 import multiprocessing as mp
-import sqlite3
 
 import pytest
 
@@ -10,13 +9,29 @@ from nearcoder.leaderboard.read_results import ResultsError
 from nearcoder.leaderboard.synthetic import write_output_dir
 
 
+@pytest.fixture
+def db_url(any_db_url):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db_url
+
+
 def _counts(db_url: str) -> dict[str, int]:
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+    from sqlalchemy import text
+
+    from nearcoder.leaderboard.store.engine import get_engine
+
+    with get_engine(db_url).connect() as conn:
+        return {t: conn.execute(text(f"select count(*) from {t}")).scalar_one()
                 for t in ("models", "runs", "scores", "samples")}
-    finally:
-        con.close()
+
+
+def _rows(db_url: str, sql: str) -> list[tuple]:
+    from sqlalchemy import text
+
+    from nearcoder.leaderboard.store.engine import get_engine
+
+    with get_engine(db_url).connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def test_publish_writes_and_is_idempotent(tmp_path, db_url):
@@ -25,11 +40,14 @@ def test_publish_writes_and_is_idempotent(tmp_path, db_url):
     report = publish(db_url, [tmp_path / "out"])
     assert len(report.added) == 1 and report.samples == 2
     assert _counts(db_url) == {"models": 1, "runs": 1, "scores": 2, "samples": 2}
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert con.execute("select name, parameters from models").fetchall() == [("org/a", 1234)]
-    assert con.execute("select partial, \"limit\" from runs").fetchall() == [(1, 2.0)]
-    con.close()
+    if db_url.startswith("sqlite"):
+        import sqlite3
+
+        con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
+        con.close()
+    assert _rows(db_url, "select name, parameters from models") == [("org/a", 1234)]
+    assert _rows(db_url, "select partial, \"limit\" from runs") == [(True, 2.0)]
     again = publish(db_url, [tmp_path / "out"])
     assert again.added == [] and len(again.unchanged) == 1
     assert _counts(db_url) == {"models": 1, "runs": 1, "scores": 2, "samples": 2}
@@ -79,9 +97,8 @@ def test_manifest_and_overrides(tmp_path, db_url):
     publish(db_url, [tmp_path / "out"])
     write_output_dir(tmp_path / "out2", str(ckpt), {"t": {"acc": [0.0]}}, timestamp="2026-01-02T00-00-00.0")
     publish(db_url, [tmp_path / "out2"], ModelOverrides(stage="stage2", contamination="flagged"))
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    rows = con.execute("select name, base_model, model_type, stage, parent, parameters, contamination from models")
-    assert rows.fetchall() == [("near-stage1", "tiny-base", "fine-tuned", "stage2", "tiny-base", 999, "flagged")]
+    rows = _rows(db_url, "select name, base_model, model_type, stage, parent, parameters, contamination from models")
+    assert rows == [("near-stage1", "tiny-base", "fine-tuned", "stage2", "tiny-base", 999, "flagged")]
     with pytest.raises(ValueError, match="--type"):
         ModelOverrides(model_type="huge")
 
