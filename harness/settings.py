@@ -22,6 +22,7 @@ PROMPT_MODEL = "NEARCODER_PROMPT_MODEL"
 PROMPT_API_KEY = "NEARCODER_PROMPT_API_KEY"
 DB = "NEARCODER_DB"
 PUBLISH_TOKEN = "NEARCODER_PUBLISH_TOKEN"
+SANDBOX_CGROUPS = "NEARCODER_SANDBOX_CGROUPS"
 JUDGE_URL = "NEARCODER_JUDGE_URL"
 JUDGE_MODEL = "NEARCODER_JUDGE_MODEL"
 JUDGE_API_KEY = "NEARCODER_JUDGE_API_KEY"
@@ -38,6 +39,7 @@ ENV: dict[str, str] = {
     PROMPT_API_KEY: "bearer token for the prompt endpoint",
     DB: "leaderboard store, an SQLAlchemy URL or SQLite file (default ~/.local/share/nearcoder/leaderboard.db)",
     PUBLISH_TOKEN: "token that enables and guards publishing over HTTP (default: HTTP publishing off)",
+    SANDBOX_CGROUPS: "0 forces the sandbox's per-process limits instead of a cgroup per sandbox (default 1)",
     JUDGE_URL: "OpenAI-compatible endpoint of the optional near_questions judge (default: no judge)",
     JUDGE_MODEL: "model asked at the judge endpoint (default judge)",
     JUDGE_API_KEY: "bearer token for the judge endpoint",
@@ -73,6 +75,11 @@ def sandbox_backend(explicit: str | None = None) -> str:
 def sandbox_uid_base() -> int:
     """First uid of the bubblewrap uid pool (``NEARCODER_SANDBOX_UID_BASE``)."""
     return _int(SANDBOX_UID_BASE, DEFAULT_UID_BASE)
+
+
+def sandbox_cgroups_enabled() -> bool:
+    """False when ``NEARCODER_SANDBOX_CGROUPS=0`` forces the per-process fallback."""
+    return _text(SANDBOX_CGROUPS) != "0"
 
 
 def docker_image() -> str:

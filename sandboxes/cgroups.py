@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from nearcoder.harness import settings
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,8 @@ def _own_paths() -> dict[str, str]:
 
 
 def _probe() -> CgroupSupport:
-    if os.environ.get("NEARCODER_SANDBOX_CGROUPS", "1") == "0":
-        return CgroupSupport(None, reason="disabled by NEARCODER_SANDBOX_CGROUPS=0")
+    if not settings.sandbox_cgroups_enabled():
+        return CgroupSupport(None, reason=f"disabled by {settings.SANDBOX_CGROUPS}=0")
     if os.geteuid() != 0:
         return CgroupSupport(None, reason="the harness is not root, so it cannot create cgroups")
     mounts, own = _mounts(), _own_paths()

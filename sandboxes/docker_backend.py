@@ -33,8 +33,9 @@ from nearcoder.sandboxes.api import Outcome, Program, SandboxBackend, Status
 from nearcoder.sandboxes.outcome_rules import classify, validate
 from nearcoder.sandboxes.toolchain import cache_dir, prepared
 from nearcoder.sandboxes.tunables import MIB, SANDBOX_ENV, prlimit_args, sandbox_memory_bytes, sandbox_pids
+from nearcoder.harness import settings
 
-IMAGE = os.environ.get("NEARCODER_DOCKER_IMAGE", "nearcoder-sandbox:latest")
+IMAGE = settings.docker_image()
 LABEL = "nearcoder.sandbox"
 OWNER_LABEL = "nearcoder.sandbox.owner"  # host:pid of the process that started the container
 USER = "1000:1000"

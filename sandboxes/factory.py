@@ -3,16 +3,16 @@ docker SDK loads only when the docker backend is asked for."""
 
 from __future__ import annotations
 
-import os
 
 from nearcoder.sandboxes.api import SandboxBackend
+from nearcoder.harness import settings
 
 BACKENDS = ("bwrap", "docker")
 DEFAULT_BACKEND = "bwrap"
 
 
 def backend_name(name: str | None = None) -> str:
-    chosen = (name or os.environ.get("NEARCODER_SANDBOX") or DEFAULT_BACKEND).strip().lower()
+    chosen = settings.sandbox_backend(name)
     if chosen not in BACKENDS:
         raise ValueError(f"unknown sandbox backend {chosen!r}; choose one of {', '.join(BACKENDS)}")
     return chosen

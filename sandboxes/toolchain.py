@@ -10,12 +10,12 @@ appear at neutral paths (:data:`RUST_SYSROOT`, :data:`JS_MODULES`, :data:`RUST_D
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from nearcoder.harness import settings
 
 # Paths as seen from inside a sandbox.
 RUST_SYSROOT = "/opt/rust"
@@ -28,7 +28,7 @@ JS_PACKAGES = {"js-md5": "0.8.3"}
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("NEARCODER_CACHE") or Path.home() / ".cache" / "nearcoder") / "sandbox"
+    return settings.cache_root() / "sandbox"
 
 
 @lru_cache(maxsize=1)

@@ -13,8 +13,9 @@ import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from nearcoder.harness import settings
 
-FIRST_UID = int(os.environ.get("NEARCODER_SANDBOX_UID_BASE", "61000"))
+FIRST_UID = settings.sandbox_uid_base()
 POOL_SIZE = 512
 
 

@@ -30,11 +30,9 @@ SETTINGS = Path("harness/settings.py")
 # Modules that still read a NEARCODER_* variable themselves; they switch to harness.settings at merge time.
 # Do not add to this list: import the setting from nearcoder.harness.settings instead.
 LEGACY_ENV_READERS = {
-    "sandboxes/uid_pool.py", "sandboxes/factory.py", "sandboxes/docker_backend.py", "sandboxes/toolchain.py",
-    "sandboxes/near_contracts.py", "tasks/near_dapp_build/scoring.py", "tasks/near_questions/dataset_checks.py",
-    "harness/trees/prompts.py", "leaderboard/envs.py",
-    # the same modules after the moves in flight (issue 16): near_contracts and the trees builder go to tasks/
-    "tasks/near_dapp_build/near_contracts.py", "tasks/near_dapp_trees/prompts.py",
+    "sandboxes/near_contracts.py", "tasks/near_dapp_build/scoring.py", "leaderboard/envs.py",
+    # the same module after the move in flight (issue 16): near_contracts goes to tasks/
+    "tasks/near_dapp_build/near_contracts.py",
 }
 ENV_NAME = re.compile(r"^NEARCODER_[A-Z0-9_]+$")
 

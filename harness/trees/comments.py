@@ -36,7 +36,7 @@ _SOURCE = "source code src implementation logic module"
 KEYWORDS_BY_EXT: dict[str, str] = {
     ".rs": f"rust contract {_SOURCE} smart",
     ".ts": f"typescript ts {_SOURCE} contract script",
-    ".tsx": f"typescript react component ui page frontend view",
+    ".tsx": "typescript react component ui page frontend view",
     ".js": f"javascript js {_SOURCE} script",
     ".jsx": "javascript react component ui page frontend view",
     ".mjs": "javascript module script config",

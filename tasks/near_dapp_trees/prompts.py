@@ -23,15 +23,15 @@ dataset builder then freezes its answers into the JSONL, and the same leak check
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.request
 
 from nearcoder.harness.trees.model import Tree, tree_from_paths
+from nearcoder.harness import settings
 
-ENDPOINT_ENV = "NEARCODER_PROMPT_ENDPOINT"
-MODEL_ENV = "NEARCODER_PROMPT_MODEL"
-API_KEY_ENV = "NEARCODER_PROMPT_API_KEY"
+ENDPOINT_ENV = settings.PROMPT_ENDPOINT
+MODEL_ENV = settings.PROMPT_MODEL
+API_KEY_ENV = settings.PROMPT_API_KEY
 
 # Folder names that are also the ordinary vocabulary of a request ("include tests and contract files").
 GENERIC_WORDS = frozenset({
@@ -275,15 +275,15 @@ SEED_EXAMPLE = prompt_from_readme(
 
 
 def endpoint_configured() -> bool:
-    return bool(os.environ.get(ENDPOINT_ENV, "").strip())
+    return bool(settings.prompt_endpoint())
 
 
 def prompt_from_endpoint(repo_name: str, readme: str, tree_text: str, timeout: float = 60.0) -> str:
     """Ask the configured OpenAI-compatible ``/chat/completions`` endpoint for a prompt (the seed's recipe)."""
-    base = os.environ.get(ENDPOINT_ENV, "").strip().rstrip("/")
+    base = settings.prompt_endpoint()
     if not base:
         raise RuntimeError(f"{ENDPOINT_ENV} is not set; the offline builder needs no endpoint")
-    model = os.environ.get(MODEL_ENV, "gpt-4o")
+    model = settings.prompt_model()
     instruction = (
         f"You are provided with a GitHub repository called\n{repo_name}\n\n. This repository has the following "
         f"directory structure\n{tree_text}\n\nThe README file contains the following information\n{readme[:6000]}\n\n"
@@ -299,7 +299,7 @@ def prompt_from_endpoint(repo_name: str, readme: str, tree_text: str, timeout: f
                             {"role": "user", "content": instruction}]}
     request = urllib.request.Request(f"{base}/chat/completions", data=json.dumps(payload).encode(),
                                      headers={"Content-Type": "application/json"})
-    key = os.environ.get(API_KEY_ENV, "").strip()
+    key = settings.prompt_api_key()
     if key:
         request.add_header("Authorization", f"Bearer {key}")
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - operator-configured URL

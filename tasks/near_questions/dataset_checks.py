@@ -21,6 +21,7 @@ from pathlib import Path
 
 from nearcoder.harness.jsonl import read_jsonl
 from nearcoder.harness.text_metrics import MAX_SCORED_CHARS, key_fact_recall, normalise
+from nearcoder.harness import settings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SPLIT_FILES = {"test": "test.jsonl", "dev": "dev.jsonl"}
@@ -298,7 +299,6 @@ def excluded_source_paths(data_dir: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
 
     parser = argparse.ArgumentParser(
         description="Check the near_questions items against the corpus. Example: "
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--write-sources", action="store_true", help=f"rewrite data/{SOURCES_FILE}")
     args = parser.parse_args(argv)
-    data_dir = os.environ.get("NEARCODER_DATA_DIR")
+    data_dir = settings.data_dir()
     docs_root = Path(data_dir) / DOCS_SUBDIR if data_dir else None
     if docs_root is None:
         print("NEARCODER_DATA_DIR unset: source files are not checked", file=sys.stderr)

@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     except (JudgeError, OSError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"| group | n | judge_correct |\n|---|---:|---:|")
+    print("| group | n | judge_correct |\n|---|---:|---:|")
     for name, row in table.items():
         print(f"| {name} | {int(row['n'])} | {row['judge_correct']:.3f} |")
     return 0

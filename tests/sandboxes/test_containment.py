@@ -7,7 +7,6 @@ names the reason, nothing is left running (``marker``) and the sandbox's cgroup 
 
 from __future__ import annotations
 
-import os
 import platform
 import shutil
 import subprocess
