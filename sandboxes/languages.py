@@ -109,6 +109,9 @@ PRELOAD_JS = rb"""'use strict';
   };
 })();
 """
+# node's report of a main module that does not parse (the stack is node's own loader), and of a thrown error.
+JS_PARSE_ERROR = re.compile(r"^(SyntaxError: [^\n]*)\n\s+at (?:internalCompileFunction|wrapSafe) ", re.MULTILINE)
+JS_THROWN = re.compile(r"^(?:Uncaught )?[A-Z]\w*(?:Error|Exception)\b[^\n]*", re.MULTILINE)
 RUST_ALONE = (
     'rustc "$@" main.rs -o tests.bin 2>rustc.err || { echo NC_COMPILE_FAILED >&2; cat rustc.err >&2; exit 86; }\n'
     'rm -f main.rs rustc.err\n'
@@ -195,8 +198,11 @@ class _Runner:
         return self._explain(out)
 
     def _explain(self, out: Outcome) -> Outcome:
+        if out.status is Status.FAILED and (m := JS_PARSE_ERROR.search(out.stderr)):
+            return replace(out, status=Status.COMPILE_ERROR, reason=m.group(1)[:300])
         if out.status is Status.FAILED:
-            reason = first_error_line(out.stderr + "\n" + out.stdout)
+            thrown = JS_THROWN.search(out.stderr)
+            reason = thrown.group(0)[:200] if thrown else first_error_line(out.stderr + "\n" + out.stdout)
             code = out.exit_code
             out.reason = f"exited {code}: {reason}" if code is not None and code >= 0 else f"{out.reason.split(':')[0]}: {reason}"
         return out
