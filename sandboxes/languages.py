@@ -111,7 +111,7 @@ PRELOAD_JS = rb"""'use strict';
 """
 # node's report of a main module that does not parse (the stack is node's own loader), and of a thrown error.
 JS_PARSE_ERROR = re.compile(r"^(SyntaxError: [^\n]*)\n\s+at (?:internalCompileFunction|wrapSafe) ", re.MULTILINE)
-JS_THROWN = re.compile(r"^(?:Uncaught )?[A-Z]\w*(?:Error|Exception)\b[^\n]*", re.MULTILINE)
+JS_THROWN = re.compile(r"^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)\b[^\n]*", re.MULTILINE)
 RUST_ALONE = (
     'rustc "$@" main.rs -o tests.bin 2>rustc.err || { echo NC_COMPILE_FAILED >&2; cat rustc.err >&2; exit 86; }\n'
     'rm -f main.rs rustc.err\n'

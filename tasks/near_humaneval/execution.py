@@ -146,10 +146,12 @@ def execute_samples(
     workers: int | None = None,
     cache_dir: str | None = None,
     progress: bool = True,
+    batch: bool = True,
 ) -> list[list[SampleResult]]:
     """Build, run and score ``completions[i][j]`` (sample j of document i) against ``docs[i]``'s tests.
 
     ``limits``: a ``nearcoder.sandboxes.api.Limits`` per program (default: the sandbox's, 10 s wall/CPU).
+    ``batch=False``: every program in its own sandbox (``run_tests``).
     """
     from nearcoder.sandboxes.api import Outcome
     from nearcoder.sandboxes.languages import TestProgram, run_tests
@@ -168,7 +170,8 @@ def execute_samples(
                 index[prog.source] = len(programs)
                 programs.append(TestProgram(lang=prog.lang, source=prog.source, problem=prog.problem))
     outcomes = run_tests(
-        programs, backend=backend, limits=limits, workers=workers, cache_dir=cache_dir, progress=progress
+        programs, backend=backend, limits=limits, workers=workers, cache_dir=cache_dir, progress=progress,
+        batch=batch,
     )
     if len(outcomes) != len(programs):
         raise RuntimeError(f"sandbox returned {len(outcomes)} outcomes for {len(programs)} programs")
