@@ -143,8 +143,15 @@ def skip_literal(code: str, i: int, lang: str) -> int:
 
 def find_body_end(code: str, lang: str, depth: int = 1) -> int | None:
     """Index just past the ``}`` that brings brace depth from ``depth`` to 0, or None when none does."""
+    return find_closing(code, lang, "{}", depth=depth)
+
+
+def find_closing(code: str, lang: str, pair: str, *, depth: int = 0, start: int = 0) -> int | None:
+    """Index just past the ``pair[1]`` that brings the depth of ``pair`` (e.g. ``"()"``), counted from
+    ``start`` at ``depth``, to 0, skipping comments and literals; None when none does."""
     _check_lang(lang)
-    i = 0
+    opener, closer = pair
+    i = start
     n = len(code)
     while i < n:
         j = skip_literal(code, i, lang)
@@ -152,9 +159,9 @@ def find_body_end(code: str, lang: str, depth: int = 1) -> int | None:
             i = j
             continue
         c = code[i]
-        if c == "{":
+        if c == opener:
             depth += 1
-        elif c == "}":
+        elif c == closer:
             depth -= 1
             if depth == 0:
                 return i + 1

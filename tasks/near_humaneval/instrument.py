@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from nearcoder.tasks.near_humaneval.completion import skip_literal
+from nearcoder.tasks.near_humaneval.completion import find_closing, skip_literal
 
 RECORD = "__nc_record"
 # Problems whose tests check a property of the result rather than its value: record the argument as well and
@@ -102,26 +102,6 @@ def rejection(body: str, lang: str) -> str | None:
     return None
 
 
-def _matching_paren(text: str, open_at: int, lang: str) -> int | None:
-    """Index of the ``)`` closing the ``(`` at ``open_at``, skipping literals; None when unbalanced."""
-    depth = 0
-    i = open_at
-    while i < len(text):
-        j = skip_literal(text, i, lang)
-        if j != i:
-            i = j
-            continue
-        c = text[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
-
-
 def record_calls(test: str, lang: str, name: str, record_args: bool = False) -> str:
     """Wrap every call of ``name`` in ``test`` with ``__nc_record(...)`` (nested calls too)."""
     call = re.compile(rf"(?<![\w.$]){re.escape(name)}\s*\(")
@@ -135,10 +115,11 @@ def record_calls(test: str, lang: str, name: str, record_args: bool = False) -> 
         if m is None:
             out.append(test[i:])
             return "".join(out)
-        close = _matching_paren(test, m.end() - 1, lang)
-        if close is None:
+        end = find_closing(test, lang, "()", start=m.end() - 1)
+        if end is None:
             out.append(test[i:])
             return "".join(out)
+        close = end - 1
         args = record_calls(test[m.end() : close], lang, name, record_args)
         if record_args:
             args = f"{RECORD}({args})"
