@@ -5,6 +5,10 @@ least 1), the same 10 s timeout and the same console.assert-throws preload (so b
 verdicts). Sandboxed: ``nearcoder.sandboxes.languages.run_tests`` (batched, isolated, no cache).
 
 Usage: ``nice python bench/sandbox_humaneval.py [--backend bwrap|docker] [--data ../shared/data]``
+
+``--selftest-against OTHER_NEARCODER [--rounds N]`` instead times ``nearcoder selftest humaneval --lang js|rust``
+of this checkout against another install (e.g. the previous release's venv), alternating the two in every
+round so both see the same machine load, and prints the per-round table (canonical solutions, warm caches).
 """
 
 from __future__ import annotations
@@ -54,11 +58,38 @@ def baseline_one(program: TestProgram, rust_args: list[str], js_path: str) -> bo
             return False
 
 
+def time_selftest(nearcoder: str, lang: str, out_dir: str) -> tuple[float, int]:
+    """Seconds of ``nearcoder selftest humaneval --lang LANG`` (its own timer) and how many passed."""
+    out = Path(out_dir, f"{Path(nearcoder).parent.parent.parent.name}-{lang}.json")
+    subprocess.run([nearcoder, "selftest", "humaneval", "--lang", lang, "--out", str(out)], capture_output=True,
+                   cwd=out_dir)
+    report = json.loads(out.read_text())
+    return report["seconds"], report["passed"]
+
+
+def compare_selftests(other: str, rounds: int) -> None:
+    this = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "nearcoder")
+    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; load average at start: {os.getloadavg()[0]:.1f}")
+    print("| round | lang | other s | other passed | this s | this passed | this / other |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(rounds):
+            for lang in ("js", "rust"):
+                (t_o, p_o), (t_t, p_t) = time_selftest(other, lang, tmp), time_selftest(this, lang, tmp)
+                print(f"| {k + 1} | {lang} | {t_o:.1f} | {p_o} | {t_t:.1f} | {p_t} | {t_t / t_o:.2f}x |", flush=True)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--backend", default="bwrap")
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEARCODER_DATA_DIR", "../shared/data")))
+    ap.add_argument("--selftest-against", metavar="NEARCODER", help="another install's nearcoder executable")
+    ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
+    if args.selftest_against:
+        compare_selftests(args.selftest_against, args.rounds)
+        return
     prep = prepare()
     items = load(args.data)
     programs = [p for _, p in items]

@@ -1,15 +1,18 @@
 """Language runners: HumanEval-style test programs (solution + tests in one source) for JavaScript and Rust.
 
-``run_tests`` is the one entry point tasks use. A JS program passes iff it runs to completion under node
-without throwing (``console.assert`` throws here); a Rust program passes iff ``rustc --edition 2021 --test``
-compiles it and every test passes (a failed build is ``COMPILE_ERROR`` with the first error line as reason).
+``run_tests`` is the one entry point tasks use. It *executes* and reports what it observed: a JS program exits
+0 iff it runs to completion under node without throwing (``console.assert`` throws here); a Rust program
+exits 0 iff ``rustc --edition 2021 --test`` compiles it (crate-wide ``#![forbid(unsafe_code)]``) and every
+test passes (a failed build is ``COMPILE_ERROR``). Whether that is a *pass* is for the caller to decide from
+the outcome's stdout: HumanEval compares the record lines (``\x1eNC:...``) with the reference solution's
+on the host (``tasks/near_humaneval/verdict.py``); the program can print anything, so exit status alone is
+never a verdict there.
 
-Speed comes from batching inside one sandbox per chunk of programs (see ``runners/batch_runner.js``):
-JS programs each get a fresh vm context in one node process; Rust programs are wrapped one per module into
-one crate, compiled once and run one test process per program. Programs whose verdict could depend on the
-batching (JS that needs node-only globals, Rust whose module fails to build, any program whose batch result is
-missing) are re-run alone in their own sandbox, exactly like the single-program path. What a batch shares is
-written down in ``sandboxes/README.md``.
+Speed comes from batching inside one sandbox per chunk (bwrap only; ``runners/batch_runner.py``): every
+program still runs in its own process, one after another, under a non-dumpable runner that kills and cleans
+up after each, and no chunk holds two programs of the same problem. Rust programs are wrapped one per module
+into one crate, compiled once; the test binary is sealed in a memfd. Programs whose batch result is missing
+or whose module does not build are re-run alone in their own sandbox. See ``sandboxes/README.md``.
 """
 
 from __future__ import annotations
@@ -27,10 +30,10 @@ from nearcoder.sandboxes.api import Limits, Outcome, Program, SandboxBackend, St
 from nearcoder.sandboxes.batch import OutcomeCache, default_workers, parallel_map
 from nearcoder.sandboxes.factory import get_backend
 from nearcoder.sandboxes.outcome_rules import classify, first_compiler_error, first_error_line
-from nearcoder.sandboxes.toolchain import JS_MODULES, Prepared, prepared
+from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, prepared
 
 LANGS = ("js", "rust")
-RUNNER_VERSION = "1"  # bump when verdict semantics change: it is part of every cache key
+RUNNER_VERSION = "2"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
 DEFAULT_LIMITS = Limits(wall_seconds=10, cpu_seconds=10, memory_mb=2048, processes=64, output_bytes=64 * 1024,
                         disk_mb=64)
@@ -41,6 +44,9 @@ COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SEC
 JS_CHUNK = 64
 RUST_CHUNK = 16
 RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0"]
+# Every crate forbids unsafe code (also #[no_mangle], #[export_name], #[link_section]); `forbid` cannot be
+# lifted by an inner #[allow].
+RUST_CRATE_HEAD = "#![forbid(unsafe_code)]\n"
 
 # JS failures that mean "needs plain node", not "wrong program": re-run alone under node.
 NODE_ONLY = re.compile(
@@ -51,24 +57,82 @@ NODE_ONLY = re.compile(
     r"Cannot use 'import\.meta'|await is only valid"
 )
 
-PRELOAD_JS = b"""'use strict';
-// console.assert must fail the program (node only prints a warning).
-console.assert = function (cond, ...msg) {
-  if (!cond) throw new Error('Assertion failed' + (msg.length ? ': ' + msg.join(' ') : ''));
-};
+PRELOAD_JS = rb"""'use strict';
+// Loaded (--require) before every JS program. console.assert must fail the program (node only warns).
+// __nc_record(v) writes one record line (a serialisation that keeps NaN, undefined, -0 and Infinity apart) and
+// returns v; the hidden tests call it around every call of the entry point. __nc_random is the tests' own
+// seeded generator (Math.random stays the program's). None of this is protected from the program: the host
+// compares the records with the reference solution's, which never enter the sandbox.
+(function () {
+  const fs = require('fs');
+  const ser = (v, depth, seen) => {
+    if (v === undefined) return 'undefined';
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'number': return Object.is(v, -0) ? '-0' : String(v);
+      case 'string': return JSON.stringify(v);
+      case 'boolean': return String(v);
+      case 'bigint': return String(v) + 'n';
+      case 'function': return '<function>';
+      case 'symbol': return '<symbol>';
+    }
+    if (depth > 40 || seen.has(v)) return '<cycle>';
+    seen.add(v);
+    try {
+      if (Array.isArray(v)) {
+        const parts = [];
+        for (let i = 0; i < v.length; i++) parts.push(i in v ? ser(v[i], depth + 1, seen) : '<hole>');
+        return '[' + parts.join(',') + ']';
+      }
+      if (v instanceof Map) return 'Map{' + [...v].map(([k, x]) => ser(k, depth + 1, seen) + '=>' + ser(x, depth + 1, seen)).join(',') + '}';
+      if (v instanceof Set) return 'Set{' + [...v].map((x) => ser(x, depth + 1, seen)).join(',') + '}';
+      return '{' + Object.keys(v).map((k) => JSON.stringify(k) + ':' + ser(v[k], depth + 1, seen)).join(',') + '}';
+    } catch (e) {
+      return '<unprintable>';
+    } finally {
+      seen.delete(v);
+    }
+  };
+  Object.defineProperty(globalThis, '__nc_record', { value: (v) => {
+    fs.writeSync(1, '\n\x1eNC:' + ser(v, 0, new Set()) + '\n');
+    return v;
+  } });
+  let state = 0x2545f491;
+  Object.defineProperty(globalThis, '__nc_random', { value: () => {  // mulberry32
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  } });
+  console.assert = function (cond, ...msg) {
+    if (!cond) throw new Error('Assertion failed' + (msg.length ? ': ' + msg.join(' ') : ''));
+  };
+})();
 """
+# node's report of a main module that does not parse (the stack is node's own loader), and of a thrown error.
+JS_PARSE_ERROR = re.compile(r"^(SyntaxError: [^\n]*)\n\s+at (?:internalCompileFunction|wrapSafe) ", re.MULTILINE)
+JS_THROWN = re.compile(r"^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)\b[^\n]*", re.MULTILINE)
+RUST_ALONE = (
+    'rustc "$@" main.rs -o tests.bin 2>rustc.err || { echo NC_COMPILE_FAILED >&2; cat rustc.err >&2; exit 86; }\n'
+    'rm -f main.rs rustc.err\n'
+    'exec prlimit "--as=$NC_AS" "--cpu=$NC_CPU" "--fsize=$NC_FSIZE" -- ./tests.bin --test-threads=1 --nocapture -q\n'
+)
+COMPILE_FAILED_EXIT = 86
 
 
 @dataclass(frozen=True)
 class TestProgram:
     lang: str  # "js" or "rust"
     source: str  # one complete program: solution + its tests
+    # Which problem the program solves. Programs of one problem never share a batch sandbox, so a program
+    # cannot copy a correct sibling's results (see sandboxes/README.md, "Batches").
+    problem: str | None = None
 
     __test__ = False  # not a pytest class
 
 
 def _runner_source() -> bytes:
-    return resources.files("nearcoder.sandboxes").joinpath("runners/batch_runner.js").read_bytes()
+    return resources.files("nearcoder.sandboxes").joinpath("runners/batch_runner.py").read_bytes()
 
 
 def _problem(program: TestProgram) -> str | None:
@@ -96,6 +160,12 @@ def _key(program: TestProgram, limits: Limits) -> str:
     return h.hexdigest()
 
 
+def supports_batches(sandbox: SandboxBackend) -> bool:
+    """Batches need the Python runner inside the sandbox (bwrap binds the host's /usr; the Docker image has no
+    Python, so Docker runs every program in its own ``docker exec``)."""
+    return sandbox.name == "bwrap" and Path("/usr/bin/python3").exists()
+
+
 class _Runner:
     """Runs programs of one language on one backend with one set of limits."""
 
@@ -104,71 +174,79 @@ class _Runner:
         self.limits = limits
         self.prep = prep
 
-    # ---- JavaScript -------------------------------------------------------------------------------------
-    def _js_limits(self, n: int) -> Limits:
+    def _batch_spec(self, jobs: list[dict], memory_mb: int) -> dict:
         lim = self.limits
-        return replace(
-            lim,
-            memory_mb=max(lim.memory_mb, JS_MIN_MEMORY_MB),
-            wall_seconds=5 + n * lim.wall_seconds,
-            cpu_seconds=5 + n * lim.cpu_seconds,
-            output_bytes=n * (lim.output_bytes + 4096) + 65536,
-        )
+        return {
+            "jobs": jobs,
+            "scratch": f"/work/.nc-{secrets.token_hex(8)}",
+            "output_bytes": lim.output_bytes,
+            "limits": {"memory_bytes": memory_mb << 20, "cpu_seconds": lim.cpu_seconds,
+                       "fsize_bytes": lim.disk_mb << 20},
+            "env": {"PATH": SANDBOX_PATH, "LANG": "C.UTF-8", "TMPDIR": "/tmp", "NODE_PATH": JS_MODULES},
+        }
+
+    def _parse_batch(self, batch: Outcome) -> dict[int, dict]:
+        return {obj["id"]: obj for obj in _parse_lines(batch.stdout) if isinstance(obj.get("id"), int)}
+
+    def _line_outcome(self, line: dict) -> Outcome:
+        sig = line.get("signal")
+        code = line.get("exit")
+        returncode = -_signum(sig) if sig else code
+        out = classify(returncode, str(line.get("stdout", "")), str(line.get("stderr", "")),
+                       float(line.get("seconds", 0.0)), self.limits, timed_out=bool(line.get("timed_out")),
+                       output_over=bool(line.get("output_over")))
+        return self._explain(out)
+
+    def _explain(self, out: Outcome) -> Outcome:
+        if out.status is Status.FAILED and (m := JS_PARSE_ERROR.search(out.stderr)):
+            return replace(out, status=Status.COMPILE_ERROR, reason=m.group(1)[:300])
+        if out.status is Status.FAILED:
+            thrown = JS_THROWN.search(out.stderr)
+            reason = thrown.group(0)[:200] if thrown else first_error_line(out.stderr + "\n" + out.stdout)
+            code = out.exit_code
+            out.reason = f"exited {code}: {reason}" if code is not None and code >= 0 else f"{out.reason.split(':')[0]}: {reason}"
+        return out
+
+    # ---- JavaScript -------------------------------------------------------------------------------------
+    def _js_memory(self) -> int:
+        return max(self.limits.memory_mb, JS_MIN_MEMORY_MB)
 
     def _node_args(self) -> list[str]:
-        return [f"--max-old-space-size={max(self.limits.memory_mb, JS_MIN_MEMORY_MB) * 3 // 4}"]
+        return [f"--max-old-space-size={self._js_memory() * 3 // 4}"]
 
     def js_alone(self, source: str) -> Outcome:
         program = Program(
             files={"program.js": source.encode("utf-8"), ".nc_preload.js": PRELOAD_JS},
             command=("/usr/bin/env", f"NODE_PATH={JS_MODULES}", "node", *self._node_args(),
                      "--require", "./.nc_preload.js", "program.js"),
-            limits=replace(self.limits, memory_mb=max(self.limits.memory_mb, JS_MIN_MEMORY_MB)),
+            limits=replace(self.limits, memory_mb=self._js_memory()),
         )
-        return self.sandbox.run(program)
+        return self._explain(self.sandbox.run(program))
 
     def js_batch(self, sources: list[str]) -> list[Outcome]:
-        jobs = [{"id": i, "source": s, "timeout_ms": int(self.limits.wall_seconds * 1000)} for i, s in enumerate(sources)]
-        md5 = f"{JS_MODULES}/js-md5/src/md5.js" if self.prep.js_modules else None
-        spec = {"jobs": jobs, "output_bytes": self.limits.output_bytes, "md5_path": md5}
+        if len(sources) == 1 or not supports_batches(self.sandbox):
+            return [self.js_alone(s) for s in sources]
+        n = len(sources)
+        jobs = [{"id": i, "path": f"/in/p{i}.js", "timeout_ms": int(self.limits.wall_seconds * 1000)}
+                for i in range(n)]
+        spec = {**self._batch_spec(jobs, self._js_memory()), "node_args": self._node_args(),
+                "preload": "/in/.nc_preload.js"}
+        files = {f"p{i}.js": s.encode("utf-8") for i, s in enumerate(sources)}
         program = Program(
-            files={"runner.js": _runner_source(), "jobs.json": json.dumps(spec).encode()},
-            command=("node", *self._node_args(), "runner.js", "js", "jobs.json"),
-            limits=self._js_limits(len(sources)),
+            files={**files, ".nc_preload.js": PRELOAD_JS, "runner.py": _runner_source(),
+                   "jobs.json": json.dumps(spec).encode()},
+            command=("/usr/bin/python3", "-I", "-S", "/in/runner.py", "js", "jobs.json"),
+            limits=replace(self.limits, memory_mb=self._js_memory(), wall_seconds=5 + n * (self.limits.wall_seconds + 1),
+                           cpu_seconds=5 + n * self.limits.cpu_seconds,
+                           output_bytes=n * 2 * (self.limits.output_bytes + 4096) + 65536),
         )
-        batch = self.sandbox.run(program)
-        lines = _parse_lines(batch.stdout)
-        results = []
-        for i, source in enumerate(sources):
-            line = lines.get(i)
-            node_only = line is not None and NODE_ONLY.search(str(line.get("reason", "")))
-            if line is None or (line.get("status") in ("failed", "compile_error") and node_only):
-                results.append(self.js_alone(source))
-                continue
-            status = {"passed": Status.PASSED, "failed": Status.FAILED, "timeout": Status.TIMEOUT,
-                      "compile_error": Status.COMPILE_ERROR}.get(line.get("status"))
-            if status is None:
-                results.append(self.js_alone(source))
-                continue
-            results.append(Outcome(status, 0 if status is Status.PASSED else 1, str(line.get("stdout", "")), "",
-                                   round(float(line.get("seconds", 0.0)), 4), str(line.get("reason", ""))))
-        return results
+        lines = self._parse_batch(self.sandbox.run(program))
+        return [self._line_outcome(lines[i]) if i in lines else self.js_alone(s) for i, s in enumerate(sources)]
 
     # ---- Rust -------------------------------------------------------------------------------------------
-    def _rust_spec(self, jobs: list[dict], crate: str, n: int, json_errors: bool) -> dict:
-        lim = self.limits
-        rustc_args = [*RUSTC_FLAGS, *self.prep.rustc_dep_args()]
-        if json_errors:
-            rustc_args.append("--error-format=json")
-        return {
-            "jobs": jobs,
-            "crate": crate,
-            "rustc_args": rustc_args,
-            "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (n - 1)) * 1000),
-            "prlimit_args": [f"--as={lim.memory_mb << 20}", f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 1}",
-                             f"--fsize={lim.disk_mb << 20}"],
-            "output_bytes": lim.output_bytes,
-        }
+    def _rustc_args(self, json_errors: bool) -> list[str]:
+        args = [*RUSTC_FLAGS, *self.prep.rustc_dep_args()]
+        return args + ["--error-format=json"] if json_errors else args
 
     def _rust_sandbox_limits(self, n: int) -> Limits:
         lim = self.limits
@@ -182,47 +260,31 @@ class _Runner:
             disk_mb=max(lim.disk_mb, 256 + 16 * n),
         )
 
-    def _rust_outcome(self, line: dict) -> Outcome:
-        lim = self.limits
-        sig = line.get("signal")
-        code = line.get("exit")
-        returncode = -_signum(sig) if sig else code
-        out = classify(returncode, str(line.get("stdout", "")), str(line.get("stderr", "")),
-                       float(line.get("seconds", 0.0)), lim, timed_out=bool(line.get("timed_out")),
-                       output_over=bool(line.get("output_over")))
-        if out.status is Status.FAILED:
-            reason = first_error_line(out.stdout + "\n" + out.stderr)
-            out.reason = f"exited {code}: {reason}" if code is not None else f"{out.reason.split(':')[0]}: {reason}"
-        return out
-
     def rust_alone(self, source: str) -> Outcome:
-        spec = self._rust_spec([{"id": 0, "filter": None, "timeout_ms": int(self.limits.wall_seconds * 1000)}],
-                               "main.rs", 1, json_errors=False)
+        lim = self.limits
+        env = {"NC_AS": str(lim.memory_mb << 20), "NC_CPU": f"{lim.cpu_seconds}:{lim.cpu_seconds + 1}",
+               "NC_FSIZE": str(lim.disk_mb << 20)}
         program = Program(
-            files={"runner.js": _runner_source(), "jobs.json": json.dumps(spec).encode(), "main.rs": source.encode()},
-            command=("node", "runner.js", "rust", "jobs.json"),
-            limits=self._rust_sandbox_limits(1),
+            files={"main.rs": (RUST_CRATE_HEAD + source).encode(), "run.sh": RUST_ALONE.encode()},
+            command=("/usr/bin/env", *(f"{k}={v}" for k, v in env.items()), "/bin/sh", "run.sh",
+                     *self._rustc_args(False)),
+            limits=replace(self._rust_sandbox_limits(1), wall_seconds=COMPILE_SECONDS + lim.wall_seconds),
         )
-        batch = self.sandbox.run(program)
-        lines = _parse_lines(batch.stdout, raw=True)
-        for line in lines:
-            if line.get("compile_failed"):
-                err = str(line.get("stderr", ""))
-                return Outcome(Status.COMPILE_ERROR, None, "", err[: self.limits.output_bytes], batch.duration,
-                               _first_rustc_error(err))
-            if line.get("id") == 0:
-                out = self._rust_outcome(line)
-                out.duration = round(batch.duration, 4)
-                return out
-        if batch.status is Status.PASSED:
-            batch = replace(batch, status=Status.SANDBOX_ERROR, reason="the runner printed no result")
-        return batch
+        out = self.sandbox.run(program)
+        if out.exit_code == COMPILE_FAILED_EXIT and out.stderr.startswith("NC_COMPILE_FAILED"):
+            err = out.stderr.split("\n", 1)[-1]
+            return Outcome(Status.COMPILE_ERROR, None, "", err[: lim.output_bytes], out.duration, _first_rustc_error(err))
+        if out.status is not Status.SANDBOX_ERROR:
+            out = classify(out.exit_code, out.stdout, out.stderr, out.duration, lim,
+                           timed_out=out.status is Status.TIMEOUT and "wall-clock" in out.reason,
+                           output_over=out.status is Status.OUTPUT_LIMIT)
+        return self._explain(out)
 
     def rust_batch(self, sources: list[str], depth: int = 0) -> list[Outcome]:
-        if len(sources) == 1:
-            return [self.rust_alone(sources[0])]
+        if len(sources) == 1 or not supports_batches(self.sandbox):
+            return [self.rust_alone(s) for s in sources]
         nonce = secrets.token_hex(4)
-        parts, ranges, line_no = [], [], 1
+        parts, ranges, line_no = [RUST_CRATE_HEAD], [], 1 + RUST_CRATE_HEAD.count("\n")
         for i, source in enumerate(sources):
             head = f"#[allow(unused_imports, dead_code)]\nmod nc_{nonce}_{i} {{\n"
             body = source if source.endswith("\n") else source + "\n"
@@ -233,14 +295,16 @@ class _Runner:
         crate = "".join(parts)
         jobs = [{"id": i, "filter": f"nc_{nonce}_{i}::", "timeout_ms": int(self.limits.wall_seconds * 1000)}
                 for i in range(len(sources))]
-        spec = self._rust_spec(jobs, "crate.rs", len(sources), json_errors=True)
+        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "crate": "crate.rs",
+                "rustc_args": self._rustc_args(True),
+                "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000)}
         program = Program(
-            files={"runner.js": _runner_source(), "jobs.json": json.dumps(spec).encode(), "crate.rs": crate.encode()},
-            command=("node", "runner.js", "rust", "jobs.json"),
+            files={"runner.py": _runner_source(), "jobs.json": json.dumps(spec).encode(), "crate.rs": crate.encode()},
+            command=("/usr/bin/python3", "-I", "-S", "/in/runner.py", "rust", "jobs.json"),
             limits=self._rust_sandbox_limits(len(sources)),
         )
         batch = self.sandbox.run(program)
-        lines = _parse_lines(batch.stdout, raw=True)
+        lines = _parse_lines(batch.stdout)
         failed_build = next((ln for ln in lines if ln.get("compile_failed")), None)
         if failed_build is not None:
             bad = _modules_with_errors(str(failed_build.get("stderr", "")), ranges)
@@ -253,7 +317,7 @@ class _Runner:
                     results[i] = out
             return [results[i] for i in range(len(sources))]
         by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
-        return [self._rust_outcome(by_id[i]) if i in by_id else self.rust_alone(s) for i, s in enumerate(sources)]
+        return [self._line_outcome(by_id[i]) if i in by_id else self.rust_alone(s) for i, s in enumerate(sources)]
 
 
 def _signum(name: str) -> int:
@@ -265,7 +329,7 @@ def _signum(name: str) -> int:
         return 9
 
 
-def _parse_lines(stdout: str, raw: bool = False):
+def _parse_lines(stdout: str) -> list[dict]:
     """The runner's JSON lines (ignoring anything else, e.g. a truncated last line)."""
     items = []
     for text in stdout.splitlines():
@@ -275,9 +339,7 @@ def _parse_lines(stdout: str, raw: bool = False):
             continue
         if isinstance(obj, dict):
             items.append(obj)
-    if raw:
-        return items
-    return {obj["id"]: obj for obj in items if isinstance(obj.get("id"), int)}
+    return items
 
 
 def _first_rustc_error(stderr: str) -> str:
@@ -306,6 +368,30 @@ def _modules_with_errors(stderr: str, ranges: list[tuple[int, int]]) -> set[int]
     return bad if saw_error and bad else None
 
 
+def distinct_problem_chunks(todo: dict[str, TestProgram], cap: int, workers: int) -> list[list[str]]:
+    """Keys of ``todo`` split into chunks of at most ``cap`` programs, at least one chunk per worker, no chunk
+    holding two programs of the same problem (programs without a problem count as one problem each)."""
+    keys = list(todo)
+    n_chunks = max(min(workers, len(keys)), math.ceil(len(keys) / cap))
+    by_problem: dict[object, list[str]] = {}
+    for key in keys:
+        by_problem.setdefault(todo[key].problem or ("", key), []).append(key)
+    n_chunks = max(n_chunks, max(len(group) for group in by_problem.values()))
+    size = math.ceil(len(keys) / n_chunks)
+    chunks: list[list[str]] = [[] for _ in range(n_chunks)]
+    slot = 0
+    # The largest problems first, each spread over consecutive chunks (one program per chunk).
+    for group in sorted(by_problem.values(), key=len, reverse=True):
+        for key in group:
+            for _ in range(n_chunks):
+                if len(chunks[slot]) < size:
+                    break
+                slot = (slot + 1) % n_chunks
+            chunks[slot].append(key)
+            slot = (slot + 1) % n_chunks
+    return [c for c in chunks if c]
+
+
 def run_tests(
     programs: list[TestProgram],
     *,
@@ -318,8 +404,8 @@ def run_tests(
 ) -> list[Outcome]:
     """Run every program's tests in the sandbox; outcomes come back in input order, one per program.
 
-    ``batch=False`` runs every program alone in its own sandbox (slower; use it for adversarial inputs, where
-    programs must not share a node process or a crate with each other — see ``sandboxes/README.md``).
+    ``batch=False`` runs every program alone in its own sandbox. Batches (the default, bwrap only) run each
+    program in its own process, never two programs of one problem together; see ``sandboxes/README.md``.
 
     Never raises for anything a program contains: malformed programs get a FAILED outcome with the reason.
     ``cache_dir`` makes runs resumable (finished programs are not re-run); identical programs run once.
@@ -351,21 +437,14 @@ def run_tests(
     n_workers = workers or default_workers()
     chunks: list[tuple[str, list[str]]] = []
     for lang, todo in pending.items():
-        todo_keys = list(todo)
-        if not todo_keys:
-            continue
-        size_cap = (JS_CHUNK if lang == "js" else RUST_CHUNK) if batch else 1
-        n_chunks = max(min(n_workers, len(todo_keys)), math.ceil(len(todo_keys) / size_cap))
-        size = math.ceil(len(todo_keys) / n_chunks)
-        chunks += [(lang, todo_keys[i : i + size]) for i in range(0, len(todo_keys), size)]
+        if todo:
+            cap = (JS_CHUNK if lang == "js" else RUST_CHUNK) if batch and supports_batches(sandbox) else 1
+            chunks += [(lang, chunk) for chunk in distinct_problem_chunks(todo, cap, n_workers)]
 
     def work(chunk: tuple[str, list[str]]) -> None:
         lang, chunk_keys = chunk
         sources = [pending[lang][k].source for k in chunk_keys]
-        if len(sources) == 1 and not batch:
-            outs = [runner.js_alone(sources[0]) if lang == "js" else runner.rust_alone(sources[0])]
-        else:
-            outs = runner.js_batch(sources) if lang == "js" else runner.rust_batch(sources)
+        outs = runner.js_batch(sources) if lang == "js" else runner.rust_batch(sources)
         for key, out in zip(chunk_keys, outs):
             cache.put(key, out)
             results[key] = out

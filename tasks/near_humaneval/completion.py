@@ -79,7 +79,26 @@ def sanitise(text: str | bytes | None) -> tuple[str, list[str]]:
     return text, notes
 
 
-def _skip_literal(code: str, i: int, lang: str) -> int:
+def _rust_block_comment_end(code: str, i: int) -> int:
+    """End of the Rust block comment opening at ``i``: Rust block comments nest (``/* /* */ */``)."""
+    depth = 0
+    while i < len(code):
+        opened = code.find("/*", i)
+        closed = code.find("*/", i)
+        if closed < 0:
+            return len(code)
+        if 0 <= opened < closed:
+            depth += 1
+            i = opened + 2
+        else:
+            depth -= 1
+            i = closed + 2
+            if depth == 0:
+                return i
+    return len(code)
+
+
+def skip_literal(code: str, i: int, lang: str) -> int:
     """If a comment or string/char literal starts at ``i``, the index just past it; else ``i``."""
     c = code[i]
     nxt = code[i + 1] if i + 1 < len(code) else ""
@@ -87,6 +106,8 @@ def _skip_literal(code: str, i: int, lang: str) -> int:
         end = code.find("\n", i)
         return len(code) if end < 0 else end
     if c == "/" and nxt == "*":
+        if lang == "rust":
+            return _rust_block_comment_end(code, i)
         end = code.find("*/", i + 2)
         return len(code) if end < 0 else end + 2
     if lang == "rust":
@@ -122,18 +143,25 @@ def _skip_literal(code: str, i: int, lang: str) -> int:
 
 def find_body_end(code: str, lang: str, depth: int = 1) -> int | None:
     """Index just past the ``}`` that brings brace depth from ``depth`` to 0, or None when none does."""
+    return find_closing(code, lang, "{}", depth=depth)
+
+
+def find_closing(code: str, lang: str, pair: str, *, depth: int = 0, start: int = 0) -> int | None:
+    """Index just past the ``pair[1]`` that brings the depth of ``pair`` (e.g. ``"()"``), counted from
+    ``start`` at ``depth``, to 0, skipping comments and literals; None when none does."""
     _check_lang(lang)
-    i = 0
+    opener, closer = pair
+    i = start
     n = len(code)
     while i < n:
-        j = _skip_literal(code, i, lang)
+        j = skip_literal(code, i, lang)
         if j != i:
             i = j
             continue
         c = code[i]
-        if c == "{":
+        if c == opener:
             depth += 1
-        elif c == "}":
+        elif c == closer:
             depth -= 1
             if depth == 0:
                 return i + 1
@@ -177,7 +205,7 @@ def _skip_blank_and_comments(code: str, i: int, lang: str) -> int:
             i += 1
             continue
         if code.startswith("//", i) or code.startswith("/*", i):
-            i = _skip_literal(code, i, lang)
+            i = skip_literal(code, i, lang)
             continue
         break
     return i
@@ -189,9 +217,12 @@ def _item_end(code: str, start: int, lang: str, newline_ends: bool) -> int | Non
     depth = {"{": 0, "(": 0, "[": 0}
     closing = {"}": "{", ")": "(", "]": "["}
     i = start
+    seen_equals = False
+    last = ""  # the last character that is not whitespace
     while i < len(code):
-        j = _skip_literal(code, i, lang)
+        j = skip_literal(code, i, lang)
         if j != i:
+            last = code[j - 1]
             i = j
             continue
         c = code[i]
@@ -209,11 +240,23 @@ def _item_end(code: str, start: int, lang: str, newline_ends: bool) -> int | Non
         elif c == ";" and at_zero:
             return i + 1
         elif c == "\n" and at_zero and newline_ends:
-            line = code[start:i].rstrip()
-            if "=" in line and not line.endswith(("=", "=>", ",", "(", "+", "-", "*", "/", "&", "|", "?", ":", ".")):
+            if seen_equals and last not in "=,(+-*/&|?:." and not code.endswith("=>", 0, _last_index(code, i)):
                 return i
+        if c == "=":
+            seen_equals = True
+        if not c.isspace():
+            last = c
         i += 1
     return None
+
+
+def _last_index(code: str, i: int) -> int:
+    """Index just past the last non-whitespace character before ``i`` (a bounded look-back suffices: only
+    used to test for ``=>``, so at most the whitespace run is skipped — callers pass the newline index)."""
+    j = i
+    while j > 0 and code[j - 1] in " \t\r":
+        j -= 1
+    return j
 
 
 def keep_helper_items(rest: str, lang: str, reserved: set[str]) -> str:
@@ -258,7 +301,7 @@ def _literal_spans(code: str, lang: str) -> list[tuple[int, int]]:
     spans = []
     i = 0
     while i < len(code):
-        j = _skip_literal(code, i, lang)
+        j = skip_literal(code, i, lang)
         if j != i:
             spans.append((i, j))
             i = j

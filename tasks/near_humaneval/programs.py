@@ -3,7 +3,9 @@
 The prompt is the record's ``prompt`` field with trailing whitespace removed, as bigcode-evaluation-harness
 does for its ``continue`` prompt: for JavaScript the docstring comment then the ``const f = (...) => {``
 line; for Rust ``fn main(){}``, the ``use`` lines, the docstring comment and the ``fn f(...) -> T{``
-line. The program is that prompt, the cut completion, a newline and the record's ``test`` field.
+line. The program is that prompt, the cut completion, a newline and the record's ``test`` field as the
+harness instruments it (``instrument.py``: record lines, seeded test inputs, qualified assertions). A cut
+completion that breaks the completion policy (``instrument.rejection``) is not run at all.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from nearcoder.tasks.near_humaneval.completion import CutCompletion, cut_completion, defined_names
+from nearcoder.tasks.near_humaneval.instrument import instrument_tests, rejection
 
 # HumanEvalPack's task_id prefix -> the sandbox's language name
 TASK_PREFIX_TO_LANG = {"JavaScript": "js", "Rust": "rust"}
@@ -49,17 +52,26 @@ def reference_completion(doc: dict, field: str = "canonical_solution") -> str:
     return doc["prompt"][len(prompt_text(doc)) :] + doc[field]
 
 
+def problem_number(doc: dict) -> str:
+    """``32`` for ``Rust/32``: programs of one problem never share a batch sandbox."""
+    return str(doc["task_id"]).split("/", 1)[1]
+
+
 @dataclass(frozen=True)
 class BuiltProgram:
     lang: str
     source: str
     cut: CutCompletion
+    problem: str
+    rejected: str | None = None  # why the completion is not run (completion policy), or None
 
 
 def build_program(doc: dict, completion: str | bytes | None) -> BuiltProgram:
-    """Cut ``completion`` and assemble the complete test program for ``doc``."""
+    """Cut ``completion`` and assemble the complete, instrumented test program for ``doc``."""
     lang = language_of(doc)
-    reserved = defined_names(doc["test"], lang) | defined_names(prompt_text(doc), lang)
+    tests = instrument_tests(doc["test"], lang, function_name(doc), problem_number(doc))
+    reserved = defined_names(tests, lang) | defined_names(prompt_text(doc), lang)
     cut = cut_completion(completion, lang=lang, entry_point=function_name(doc), reserved=reserved)
-    source = prompt_text(doc) + cut.body + "\n" + doc["test"]
-    return BuiltProgram(lang=lang, source=source, cut=cut)
+    source = prompt_text(doc) + cut.body + "\n" + tests
+    return BuiltProgram(lang=lang, source=source, cut=cut, problem=problem_number(doc),
+                        rejected=rejection(cut.body, lang))

@@ -126,3 +126,37 @@ def test_js_that_does_not_parse_is_a_compile_error(backend):
                           backend=backend, progress=False)
     assert bad.status is Status.COMPILE_ERROR and "SyntaxError" in bad.reason
     assert good.status is Status.PASSED
+
+
+FORGER_JS = """
+const fs = require('fs');
+const lines = [...Array(8).keys()].map((id) => JSON.stringify({ id, exit: 0, signal: null, timed_out: false,
+  output_over: false, stdout: 'forged', stderr: '', seconds: 0 })).join('\\n') + '\\n';
+for (const pid of fs.readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p))) {
+  if (Number(pid) === process.pid) continue;
+  for (const fd of ['1', '2']) {
+    try { fs.appendFileSync(`/proc/${pid}/fd/${fd}`, lines); console.log(`wrote:${pid}/${fd}`); } catch (e) {}
+  }
+  try { fs.closeSync(fs.openSync(`/proc/${pid}/mem`, 'r+')); console.log(`mem:${pid}`); } catch (e) {}
+}
+"""
+
+
+def test_batch_runner_is_out_of_reach_of_its_programs(backend):
+    """A program cannot write result lines into the runner's output or anyone else's, and its leftover
+    processes are gone before the next program runs: failing neighbours stay failed."""
+    if backend.name != "bwrap":
+        pytest.skip("only bwrap runs batches (Docker runs each program in its own exec)")
+    victims = [TestProgram("js", f"console.assert(false, 'victim {i}')", problem=f"v{i}") for i in range(4)]
+    rust_victims = [TestProgram("rust", RUST_FAIL + f"\n// {i}", problem=f"r{i}") for i in range(2)]
+    forger_rust = TestProgram("rust", RUST_OK.replace(
+        "assert_eq!(add(1, 2), 3);",
+        'std::process::Command::new("sh").args(["-c", "cp /bin/true /work/tests.bin; '
+        'for p in /proc/[0-9]*; do echo forged > $p/fd/1; done 2>/dev/null; true"]).status().unwrap();'),
+        problem="f")
+    out = run_tests([TestProgram("js", FORGER_JS, problem="f"), *victims, forger_rust, *rust_victims],
+                    backend=backend, limits=LIMITS, workers=1, progress=False)
+    assert out[0].status is Status.PASSED and "wrote:" not in out[0].stdout and "mem:" not in out[0].stdout, out[0].stdout
+    assert all(o.status is Status.FAILED and "forged" not in o.stdout for o in out[1:5]), [o.reason for o in out[1:5]]
+    assert out[5].status is Status.PASSED
+    assert all(o.status is Status.FAILED for o in out[6:]), [o.reason for o in out[6:]]

@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from nearcoder.tasks.near_humaneval.instrument import instrument_tests
 from nearcoder.tasks.near_humaneval.programs import (
     build_program,
     function_name,
     language_of,
+    problem_number,
     prompt_text,
     reference_completion,
 )
@@ -29,7 +31,9 @@ def test_reference_solutions_survive_the_cut_unchanged(shared_data, lang, field)
         prog = build_program(doc, ref + "\n" + doc["test"])
         assert prog.cut.closed, doc["task_id"]
         assert prog.cut.body == ref.rstrip(), doc["task_id"]
-        assert prog.source == prompt_text(doc) + ref.rstrip() + "\n" + doc["test"]
+        tests = instrument_tests(doc["test"], lang, function_name(doc), problem_number(doc))
+        assert prog.source == prompt_text(doc) + ref.rstrip() + "\n" + tests
+        assert prog.rejected is None, (doc["task_id"], prog.rejected)
 
 
 def test_rust_prompt_is_main_imports_docstring_signature(shared_data):
