@@ -40,25 +40,22 @@ def problems_with(result: dict) -> list[str]:
 
 def main(languages: list[str], *, prepare: bool = False, backend: str | None = None, workers: int | None = None,
          only: list[str] | None = None, out: Path | None = None, echo=print) -> int:
-    from nearcoder.sandboxes import near_contracts as nc
     from nearcoder.sandboxes.factory import get_backend
+    from nearcoder.tasks.near_dapp_build import cache
     from nearcoder.tasks.near_dapp_build.scoring import score_samples
     from nearcoder.tasks.near_dapp_build.specs import load_specs
 
     start = time.monotonic()
     if prepare:
-        if "rust" in languages:
-            nc.prepare_rust(log=echo)
-        if "js" in languages:
-            nc.prepare_js(log=echo)
+        cache.prepare(tuple(languages), log=echo)
     specs = [s for lang in languages for s in load_specs(lang) if not only or s.id in only]
     if not specs:
         echo(f"no specs match {only}")
         return 2
     try:
         results = score_samples([(s, reference_reply(s.reference)) for s in specs],
-                                backend=get_backend(backend), workers=workers, prepare=False)
-    except nc.CacheNotPrepared as exc:
+                                backend=get_backend(backend), workers=workers)
+    except cache.CacheNotPrepared as exc:
         echo(str(exc))
         return 2
     passed = 0
