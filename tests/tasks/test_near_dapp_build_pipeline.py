@@ -164,3 +164,23 @@ def test_the_reported_slow_replies_are_fast(reply):
     extract_source(reply, "rust")
     extract_source(reply, "js")
     assert time.perf_counter() - start < 2.0
+
+
+def test_the_leaderboard_sample_view_reads_code_verdicts_and_reason(tmp_path):
+    import json
+
+    from nearcoder.leaderboard.read_results import read_samples_file
+    from nearcoder.tasks.near_dapp_build.scoring import _result
+
+    spec = next(s for s in load_specs("rust") if s.id == "counter")
+    report = ContractReport(check_level="unit-tests", build=True, reason="tests_failed: 1/2 (b)",
+                            tests={"a": "passed", "b": "failed"})
+    record = _result(spec, report, 1.0, {}, [], "pub struct Counter {}\n")
+    sample = {"doc_id": 0, "doc": {"id": "counter"}, "target": "Counter", "arguments": {"gen_args_0": {"arg_0": "p"}},
+              "resps": [["x"]], "filtered_resps": [json.dumps(record)], "functionality": 0.5}
+    path = tmp_path / "samples_near_dapp_build_rust_2026-01-01T00-00-00.jsonl"
+    path.write_text(json.dumps(sample) + "\n")
+    shown = next(read_samples_file(path))
+    assert shown.generation == "pub struct Counter {}\n"
+    assert shown.verdict == "failed"
+    assert shown.reason.startswith("tests_failed: 1/2 (b)") and "a passed, b failed" in shown.reason
