@@ -27,7 +27,7 @@ from pathlib import Path
 SANDBOX_RUST_BIN = "/opt/rust/bin"
 SANDBOX_NEAR_TARGET = "/opt/nearcoder/near-sdk-target"
 SANDBOX_NEAR_WASM = "/opt/nearcoder/near-sdk-wasm"
-SANDBOX_NEAR_JS = "/opt/nearcoder/near-sdk-js"
+SANDBOX_NEAR_JS = "/opt/nearcoder/near-sdk-js/node_modules"  # named node_modules: node resolves from the real path
 TASK_DIR = Path(__file__).resolve().parent
 
 

@@ -1,8 +1,12 @@
-"""One generated TypeScript contract through the sandbox: a type check against near-sdk-js (``typecheck``).
+"""One generated TypeScript contract through the sandbox: a type check, then behaviour tests under node.
 
-near-sdk-js's own wasm toolchain (QuickJS, wasi-sdk) cannot be installed offline, so the JS check level is
-``typecheck``: ``tsc --noEmit`` over the contract and the spec's interface probe (``check.ts``), in one sandbox
-step that runs none of the contract's code; the verdict is tsc's exit status. The check cannot be switched off
+near-sdk-js's own wasm toolchain (QuickJS, wasi-sdk) cannot be installed offline. Steps, each its own sandbox:
+``typecheck``: ``tsc --noEmit`` over the contract and the spec's interface probe (``check.ts``), running none of
+the contract's code; the verdict is tsc's exit status. Where the spec has behaviour tests (``tests.mjs``) and
+the type check passed (check level ``behaviour-node``; otherwise ``typecheck``): ``transpile`` (types erased,
+the JavaScript base64 on stdout), then one ``test <name>`` step per test: ``js_runtime/runner.mjs`` runs the
+contract against near-sdk-js's real API with ``js_runtime/host.mjs``, a test host for the NEAR host functions
+with near-sdk-rs's unit-test semantics; a test passed when its step exited 0 and printed its fresh secret. The check cannot be switched off
 from inside the file: a contract holding a TypeScript directive comment (``@ts-nocheck``, ``@ts-ignore``,
 ``@ts-expect-error``), a triple-slash ``/// <reference`` or an ambient ``declare module``/``declare global``
 (which could retype near-sdk-js) is refused before the check, with that reason. The tsconfig is the harness's.
@@ -10,8 +14,10 @@ from inside the file: a contract holding a TypeScript directive comment (``@ts-n
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import secrets
 from pathlib import Path
 
 from nearcoder.sandboxes.api import Limits, Outcome, Program, Status
@@ -78,18 +84,89 @@ def judge_typecheck(outcome: Outcome, contract_ts: str) -> ContractReport:
     return report
 
 
-def run_js(samples: list[tuple[str, str]], modules: Path, *, backend=None, workers: int = 2,
+RUNTIME = Path(__file__).resolve().parent / "js_runtime"
+TEST_LIMITS = Limits(wall_seconds=15, cpu_seconds=15, memory_mb=4096, processes=32,
+                     output_bytes=256 * 1024, disk_mb=16, open_files=256)
+
+
+def _node_step(script: str, files: dict[str, bytes], modules: Path, limits: Limits = JS_LIMITS) -> Program:
+    return Program(files=files, command=("/bin/sh", "-c", f"ln -s {SANDBOX_NEAR_JS} node_modules && exec {script}"),
+                   limits=limits, ro_binds=((str(modules), SANDBOX_NEAR_JS),))
+
+
+def transpile_program(contract_ts: str, modules: Path) -> Program:
+    return _node_step("node transpile.mjs", {"contract.ts": contract_ts.encode(),
+                                             "transpile.mjs": (RUNTIME / "transpile.mjs").read_bytes()}, modules)
+
+
+def behaviour_program(contract_js: bytes, tests_mjs: str, test: str, class_name: str, secret: str,
+                      modules: Path) -> Program:
+    files = {name: (RUNTIME / name).read_bytes() for name in ("host.mjs", "loader.mjs", "register.mjs", "runner.mjs")}
+    files.update({"contract.mjs": contract_js, "tests.mjs": tests_mjs.encode(), "secret": secret.encode()})
+    return _node_step(f"node --import ./register.mjs runner.mjs {test} {class_name}", files, modules, TEST_LIMITS)
+
+
+def _behaviour_verdict(outcome: Outcome, secret: str) -> str:
+    if outcome.status is Status.TIMEOUT:
+        return "timeout"
+    if outcome.status is Status.PASSED and secret in outcome.stdout.splitlines():
+        return "passed"
+    return "failed"
+
+
+def run_js(samples: list[tuple[str, str, str, str, list[str]]], modules: Path, *, backend=None, workers: int = 2,
            progress: bool = False) -> list[ContractReport]:
-    """One report per (contract_ts, check_ts), in order."""
+    """One report per (contract_ts, check_ts, tests_mjs, class name, test names), in order."""
     reports: list[ContractReport | None] = [None] * len(samples)
+
+    def run(jobs):
+        return run_programs([p for *_, p in jobs], backend=backend, workers=workers, progress=progress)
+
     jobs = []
-    for i, (contract_ts, check_ts) in enumerate(samples):
+    for i, (contract_ts, check_ts, tests_mjs, _, names) in enumerate(samples):
+        level = "behaviour-node" if tests_mjs else "typecheck"
         if why := refused(contract_ts):
-            reports[i] = ContractReport(check_level="typecheck", reason=why, tests={"typecheck": "failed"},
+            reports[i] = ContractReport(check_level=level, reason=why, typecheck=False,
+                                        tests={name: "not_run" for name in names} if tests_mjs else {"typecheck": "failed"},
                                         lines=sum(1 for ln in contract_ts.splitlines() if ln.strip()))
         else:
             jobs.append((i, js_program(contract_ts, check_ts, modules)))
-    outcomes = run_programs([p for _, p in jobs], backend=backend, workers=workers, progress=progress)
-    for (i, _), outcome in zip(jobs, outcomes):
-        reports[i] = judge_typecheck(outcome, samples[i][0])
+            jobs.append((i, transpile_program(contract_ts, modules)))
+    outcomes = run(jobs)
+    behaviour = []
+    for k in range(0, len(jobs), 2):
+        i = jobs[k][0]
+        contract_ts, _, tests_mjs, class_name, names = samples[i]
+        report = judge_typecheck(outcomes[k], contract_ts)
+        report.typecheck = report.tests == {"typecheck": "passed"}
+        reports[i] = report
+        if not tests_mjs:
+            continue
+        report.check_level = "behaviour-node"
+        report.tests = {name: "not_run" for name in names}
+        transpiled = outcomes[k + 1]
+        report.stage_rc["transpile"] = transpiled.exit_code if transpiled.exit_code is not None else -1
+        if not report.typecheck:
+            continue
+        try:
+            contract_js = base64.b64decode(transpiled.stdout.strip(), validate=True) if transpiled.passed else b""
+        except ValueError:
+            contract_js = b""
+        if not contract_js:
+            report.reason = "transpile_error: " + first_error_line(transpiled.stderr)
+            continue
+        for name in names:
+            secret = secrets.token_hex(16)
+            behaviour.append((i, name, secret, behaviour_program(contract_js, tests_mjs, name, class_name, secret,
+                                                                 modules)))
+    for (i, name, secret, _), outcome in zip(behaviour, run(behaviour)):
+        reports[i].tests[name] = _behaviour_verdict(outcome, secret)
+        if reports[i].tests[name] != "passed":
+            reports[i].log += f"\n== test {name} ({outcome.status.value})\n{outcome.stderr.strip()[:4000]}"
+    for i, (_, _, tests_mjs, _, _) in enumerate(samples):
+        r = reports[i]
+        if tests_mjs and r.typecheck and r.tests and not r.reason.startswith("transpile_error"):
+            failed = [n for n, v in r.tests.items() if v != "passed"]
+            r.reason = "ok (behaviour tests under node with a test host; not built to wasm)" if not failed else \
+                f"tests_failed: {len(failed)}/{len(r.tests)} ({', '.join(failed)})"
     return reports

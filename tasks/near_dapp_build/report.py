@@ -26,6 +26,7 @@ class ContractReport:
     clippy_warnings: int = 0
     errors: int = 0
     rustfmt_clean: bool = False
+    typecheck: bool | None = None  # JS: tsc passed (None for Rust)
     quality_refused: str = ""  # why rustfmt/clippy were not trusted on this file (e.g. `#[rustfmt::skip]`)
     lines: int = 0  # non-blank lines of the model's code
     stage_rc: dict[str, int] = field(default_factory=dict)  # sandbox exit status of each step
@@ -35,8 +36,11 @@ class ContractReport:
 
     @property
     def functionality(self) -> float:
-        """Share of the spec's hidden tests that passed; 0 whenever the contract did not build (wasm included)."""
+        """Share of the spec's hidden tests that passed; 0 whenever the contract did not build (wasm included)
+        or, for JS behaviour tests, did not type-check."""
         if not self.tests or (self.check_level == "unit-tests" and not self.build):
+            return 0.0
+        if self.check_level == "behaviour-node" and not self.typecheck:
             return 0.0
         return sum(v == "passed" for v in self.tests.values()) / len(self.tests)
 

@@ -25,7 +25,9 @@ def default_workers() -> int:
 
 
 def check_level(spec: ContractSpec) -> str:
-    return "unit-tests" if spec.language == "rust" else "typecheck"
+    if spec.language == "rust":
+        return "unit-tests"
+    return "behaviour-node" if spec.behaviour_tests else "typecheck"
 
 
 def sample_status(report: ContractReport) -> str:
@@ -83,8 +85,8 @@ def score_samples(pairs: list[tuple[ContractSpec, str]], *, backend=None, worker
         reports += run_rust([(p[2].code, p[1].tests) for p in pending["rust"]], recipe, backend=backend,
                             workers=workers, progress=progress)
     if pending["js"]:
-        reports += run_js([(p[2].code, p[1].tests) for p in pending["js"]], modules, backend=backend,
-                          workers=workers, progress=progress)
+        reports += run_js([(p[2].code, p[1].tests, p[1].behaviour_tests, p[1].contract, p[1].test_names)
+                           for p in pending["js"]], modules, backend=backend, workers=workers, progress=progress)
     for (i, spec, extracted, interface, details), report in zip(pending["rust"] + pending["js"], reports):
         if report.wasm_exports is not None:  # a method a client cannot call is not part of the interface
             for m in spec.methods:

@@ -19,6 +19,7 @@ NEAR_SDK_RS = "5.30.0"
 NEAR_SDK_JS = "2.0.0"
 FILES = {"rust": ("reference.rs", "tests.rs"), "js": ("reference.ts", "check.ts")}
 
+_JS_TEST = re.compile(r"^  (\w+)\(t\) \{$", re.M)  # a test of tests.mjs: `  name(t) {` in `export const tests`
 _METHOD_NAME = re.compile(r"\bfn\s+(\w+)|^\s*(?:async\s+)?(\w+)\s*\(")
 
 
@@ -47,12 +48,15 @@ class ContractSpec:
     seed: bool  # one of the seed deck's two dApps
     reference: str  # the project's solution
     tests: str  # Rust: hidden unit tests (module body); JS: the type-level interface probe (check.ts)
+    behaviour_tests: str = ""  # JS: tests.mjs, behaviour tests run under node (empty: type check only)
 
     @property
     def test_names(self) -> list[str]:
         from nearcoder.tasks.near_dapp_build.hidden_tests import parse_tests
 
-        return [t.name for t in parse_tests(self.tests)] if self.language == "rust" else ["typecheck"]
+        if self.language == "rust":
+            return [t.name for t in parse_tests(self.tests)]
+        return _JS_TEST.findall(self.behaviour_tests) or ["typecheck"]
 
 
 def _load(folder: Path, language: str) -> ContractSpec:
@@ -73,6 +77,7 @@ def _load(folder: Path, language: str) -> ContractSpec:
         seed=bool(meta.get("seed", False)),
         reference=(folder / ref_name).read_text(),
         tests=(folder / tests_name).read_text(),
+        behaviour_tests=(folder / "tests.mjs").read_text() if (folder / "tests.mjs").is_file() else "",
     )
     if spec.id != folder.name:
         raise ValueError(f"{folder}/spec.toml: id {spec.id!r} must equal the folder name")

@@ -78,8 +78,8 @@ def process_results(doc: dict, results) -> dict:
         metrics["build"] = float(bool(r.get("build")))
         metrics["rustfmt_clean"] = float(bool(r.get("rustfmt_clean")))
         metrics["warnings_per_100_lines"] = r.get("warnings_per_100_lines")
-    else:
-        metrics["typecheck"] = metrics.pop("functionality")
+    else:  # JS: the type check alone, and the behaviour tests (0 unless the type check passed)
+        metrics["typecheck"] = float(bool(r.get("typecheck")))
     return metrics
 
 

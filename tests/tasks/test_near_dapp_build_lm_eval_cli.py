@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nearcoder.sandboxes import near_contracts as nc
+from nearcoder.tasks.near_dapp_build import cache as nc
 
 REPO = Path(__file__).resolve().parents[2]
 
