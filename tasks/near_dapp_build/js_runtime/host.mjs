@@ -29,9 +29,10 @@ export class TestHost {
   }
 
   // Like VMContextBuilder: unspecified fields take near-sdk-rs's defaults.
-  context({ predecessor = ACCOUNTS[0], signer, current = ACCOUNTS[0], deposit = 0n, timestamp = 0n,
-            height = 0n, balance = 10n ** 24n * 100n } = {}) {
-    this.ctx = { predecessor, signer: signer ?? predecessor, current, deposit: BigInt(deposit),
+  // VMContextBuilder::new(): current alice.near, signer and predecessor bob.near (accounts(i) has no suffix), no deposit, time 0, 100 NEAR balance.
+  context({ predecessor = "bob.near", signer = "bob.near", current = "alice.near", deposit = 0n, timestamp = 0n,
+            height = 0n, balance = 10n ** 26n } = {}) {
+    this.ctx = { predecessor, signer, current, deposit: BigInt(deposit),
                  timestamp: BigInt(timestamp), height: BigInt(height), balance: BigInt(balance) };
   }
 
