@@ -29,10 +29,12 @@ def test_rust_specs_cover_the_required_contracts():
         assert len(set(s.test_names)) == len(s.test_names), s.id
 
 
-def test_js_specs_are_typecheck_only():
+def test_js_specs_have_behaviour_tests_named_on_the_host():
     specs = load_specs("js")
     assert {s.id for s in specs} >= {"counter", "guest_book", "donation"}
-    assert all(s.test_names == ["typecheck"] for s in specs)
+    for s in specs:
+        assert s.behaviour_tests and len(s.test_names) >= 4 and "typecheck" not in s.test_names, s.id
+        assert len(set(s.test_names)) == len(s.test_names)
 
 
 @pytest.mark.parametrize("language", ["rust", "js"])
