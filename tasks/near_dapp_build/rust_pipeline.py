@@ -237,7 +237,6 @@ def run_rust(samples: list[tuple[str, str]], recipe: RustRecipe, *, backend=None
         if "test_build" not in s.outcomes:
             continue
         s.binary = artifact(s.outcomes["test_build"])
-        s.report.stage_rc["test_build"] = s.outcomes["test_build"].exit_code or 0
         if s.binary is None:
             s.report.reason = _sandbox_problem(s.outcomes["test_build"]) or "tests_do_not_compile: " + \
                 first_error_line(_rendered(s.outcomes["test_build"].stderr))
@@ -249,6 +248,9 @@ def run_rust(samples: list[tuple[str, str]], recipe: RustRecipe, *, backend=None
             for i, t in enumerate(s.crate.tests):
                 s.report.tests[t.name] = _verdict(s.outcomes[f"test {t.name}"], s.crate.proof(i))
             _test_reason(s.report)
+        s.report.stage_rc = {name: (out.exit_code if out.exit_code is not None else -1)
+                             for name, out in s.outcomes.items()}
+        s.report.stage_seconds = {name: round(out.duration, 3) for name, out in s.outcomes.items()}
         s.report.log = _log(s)
     return [s.report for s in state]
 
