@@ -101,7 +101,8 @@ def transpile_program(contract_ts: str, modules: Path) -> Program:
 
 def behaviour_program(contract_js: bytes, tests_mjs: str, test: str, class_name: str, secret: str,
                       modules: Path) -> Program:
-    files = {name: (RUNTIME / name).read_bytes() for name in ("host.mjs", "loader.mjs", "register.mjs", "runner.mjs")}
+    files = {name: (RUNTIME / name).read_bytes() for name in ("host.mjs", "loader.mjs", "register.mjs", "runner.mjs",
+                                                          "lodash_shim.mjs")}
     files.update({"contract.mjs": contract_js, "tests.mjs": tests_mjs.encode(), "secret": secret.encode()})
     return _node_step(f"node --import ./register.mjs runner.mjs {test} {class_name}", files, modules, TEST_LIMITS)
 

@@ -6,6 +6,9 @@ export async function resolve(specifier, context, nextResolve) {
   if (parent.endsWith("/contract.mjs") && specifier !== "near-sdk-js") {
     throw new Error(`the contract may import only "near-sdk-js", not ${JSON.stringify(specifier)}`);
   }
+  if (specifier === "lodash-es" && parent.includes("/near-sdk-js/lib/")) {
+    return nextResolve(new URL("./lodash_shim.mjs", import.meta.url).href, context);
+  }
   if (specifier.startsWith(".") && !/\.(m?js|json)$/.test(specifier)) {
     try {
       return await nextResolve(specifier + ".js", context);
