@@ -24,7 +24,7 @@ from nearcoder.sandboxes.api import Limits, Outcome, Program, Status
 from nearcoder.sandboxes.batch import run_programs
 from nearcoder.sandboxes.outcome_rules import first_error_line
 from nearcoder.tasks.near_dapp_build.cache import SANDBOX_NEAR_JS
-from nearcoder.tasks.near_dapp_build.report import DIAGNOSTIC_CAP, ContractReport
+from nearcoder.tasks.near_dapp_build.report import DIAGNOSTIC_CAP, ContractReport, step_verdict
 
 JS_LIMITS = Limits(wall_seconds=120, cpu_seconds=120, memory_mb=4096, processes=64,
                    output_bytes=512 * 1024, disk_mb=64, open_files=512)
@@ -107,14 +107,6 @@ def behaviour_program(contract_js: bytes, tests_mjs: str, test: str, class_name:
     return _node_step(f"node --import ./register.mjs runner.mjs {test} {class_name}", files, modules, TEST_LIMITS)
 
 
-def _behaviour_verdict(outcome: Outcome, secret: str) -> str:
-    if outcome.status is Status.TIMEOUT:
-        return "timeout"
-    if outcome.status is Status.PASSED and secret in outcome.stdout.splitlines():
-        return "passed"
-    return "failed"
-
-
 def run_js(samples: list[tuple[str, str, str, str, list[str]]], modules: Path, *, backend=None, workers: int = 2,
            progress: bool = False) -> list[ContractReport]:
     """One report per (contract_ts, check_ts, tests_mjs, class name, test names), in order."""
@@ -161,7 +153,7 @@ def run_js(samples: list[tuple[str, str, str, str, list[str]]], modules: Path, *
             behaviour.append((i, name, secret, behaviour_program(contract_js, tests_mjs, name, class_name, secret,
                                                                  modules)))
     for (i, name, secret, _), outcome in zip(behaviour, run(behaviour)):
-        reports[i].tests[name] = _behaviour_verdict(outcome, secret)
+        reports[i].tests[name] = step_verdict(outcome, secret)
         if reports[i].tests[name] != "passed":
             reports[i].log += f"\n== test {name} ({outcome.status.value})\n{outcome.stderr.strip()[:4000]}"
     for i, (_, _, tests_mjs, _, _) in enumerate(samples):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from nearcoder.sandboxes.api import Outcome, Status
+
 DIAGNOSTIC_CAP = 200_000  # characters of compiler and test output kept per report
 
 
@@ -54,3 +56,12 @@ class ContractReport:
         d["warnings_per_100_lines"] = self.warnings_per_100_lines
         return d
 
+
+
+def step_verdict(outcome: Outcome, proof: str) -> str:
+    """One hidden test's verdict from its own sandbox step: passed only with exit 0 *and* its proof line."""
+    if outcome.status is Status.TIMEOUT:
+        return "timeout"
+    if outcome.status is Status.PASSED and proof in outcome.stdout.splitlines():
+        return "passed"
+    return "failed"

@@ -34,7 +34,7 @@ from nearcoder.sandboxes.batch import run_programs
 from nearcoder.sandboxes.outcome_rules import first_error_line
 from nearcoder.tasks.near_dapp_build.cache import SANDBOX_RUST_BIN, RustRecipe, template_dir
 from nearcoder.tasks.near_dapp_build.hidden_tests import HiddenCrate, hidden_crate
-from nearcoder.tasks.near_dapp_build.report import DIAGNOSTIC_CAP, ContractReport
+from nearcoder.tasks.near_dapp_build.report import DIAGNOSTIC_CAP, ContractReport, step_verdict
 from nearcoder.tasks.near_dapp_build.wasm_exports import exported_functions
 
 COMPILE_LIMITS = Limits(wall_seconds=240, cpu_seconds=240, memory_mb=6144, processes=256,
@@ -201,14 +201,6 @@ def _log(s: _Sample) -> str:
     return "\n".join(parts)[:DIAGNOSTIC_CAP]
 
 
-def _verdict(outcome: Outcome, proof: str) -> str:
-    if outcome.status is Status.TIMEOUT:
-        return "timeout"
-    if outcome.status is Status.PASSED and proof in outcome.stdout.splitlines():
-        return "passed"
-    return "failed"
-
-
 def run_rust(samples: list[tuple[str, str]], recipe: RustRecipe, *, backend=None, workers: int = 2,
              progress: bool = False) -> list[ContractReport]:
     """One report per (lib_rs, tests_rs), in order; phases run in parallel over all samples."""
@@ -246,7 +238,7 @@ def run_rust(samples: list[tuple[str, str]], recipe: RustRecipe, *, backend=None
     for s in state:
         if s.binary is not None:
             for i, t in enumerate(s.crate.tests):
-                s.report.tests[t.name] = _verdict(s.outcomes[f"test {t.name}"], s.crate.proof(i))
+                s.report.tests[t.name] = step_verdict(s.outcomes[f"test {t.name}"], s.crate.proof(i))
             _test_reason(s.report)
         s.report.stage_rc = {name: (out.exit_code if out.exit_code is not None else -1)
                              for name, out in s.outcomes.items()}

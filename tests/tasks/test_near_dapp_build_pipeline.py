@@ -16,7 +16,7 @@ from nearcoder.tasks.near_dapp_build import rust_pipeline as rp
 from nearcoder.tasks.near_dapp_build.extract import extract_source
 from nearcoder.tasks.near_dapp_build.hidden_tests import hidden_crate, parse_tests
 from nearcoder.tasks.near_dapp_build.js_pipeline import refused
-from nearcoder.tasks.near_dapp_build.report import ContractReport
+from nearcoder.tasks.near_dapp_build.report import ContractReport, step_verdict
 from nearcoder.tasks.near_dapp_build.specs import load_specs, render_prompt
 from nearcoder.tasks.near_dapp_build.wasm_exports import exported_functions
 
@@ -69,11 +69,11 @@ def _out(status: Status, stdout: str = "", code: int | None = 0) -> Outcome:
 def test_a_test_passes_only_with_exit_0_and_its_proof_line():
     crate = hidden_crate(TESTS_RS)
     good = crate.proof(1)
-    assert rp._verdict(_out(Status.PASSED, f"noise\n{good}\n"), good) == "passed"
-    assert rp._verdict(_out(Status.PASSED, "test rejects ... ok\n"), good) == "failed"  # early exit(0)
-    assert rp._verdict(_out(Status.PASSED, crate.proof(0)), good) == "failed"  # another test's proof
-    assert rp._verdict(_out(Status.FAILED, good, 1), good) == "failed"  # proof, then the exit code rewritten
-    assert rp._verdict(_out(Status.TIMEOUT, "", None), good) == "timeout"
+    assert step_verdict(_out(Status.PASSED, f"noise\n{good}\n"), good) == "passed"
+    assert step_verdict(_out(Status.PASSED, "test rejects ... ok\n"), good) == "failed"  # early exit(0)
+    assert step_verdict(_out(Status.PASSED, crate.proof(0)), good) == "failed"  # another test's proof
+    assert step_verdict(_out(Status.FAILED, good, 1), good) == "failed"  # proof, then the exit code rewritten
+    assert step_verdict(_out(Status.TIMEOUT, "", None), good) == "timeout"
 
 
 def _artifact(data: bytes) -> Outcome:
