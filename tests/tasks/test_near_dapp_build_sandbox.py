@@ -209,11 +209,12 @@ def test_rejected_replies_are_not_built(batch):
         assert not batch[name]["build"] and batch[name]["stage_rc"] == {}
 
 
-def test_js_is_typecheck_level_and_never_a_build(batch):
+def test_js_is_behaviour_level_and_never_a_build(batch):
     ok, bad = batch["js_reference"], batch["js_missing_method"]
-    assert ok["check_level"] == "typecheck" and not ok["build"]
-    assert ok["tests"] == {"typecheck": "passed"} and ok["interface"] == 1.0
-    assert bad["tests"] == {"typecheck": "failed"} and not bad["build"]
+    assert ok["check_level"] == "behaviour-node" and not ok["build"]
+    assert ok["typecheck"] and ok["functionality"] == 1.0 and ok["interface"] == 1.0
+    assert not bad["typecheck"] and not bad["build"] and bad["functionality"] == 0.0
+    assert set(bad["tests"].values()) == {"not_run"}  # no behaviour test runs without a passing type check
     assert bad["reason"].startswith("interface_mismatch") or bad["reason"].startswith("type_error")
     assert bad["interface_details"]["get_num"] == "missing"
 
