@@ -76,7 +76,8 @@ def main(languages: list[str], *, prepare: bool = False, backend: str | None = N
         out.write_text(json.dumps(results, indent=1))
     rust = [s for s in specs if s.language == "rust"]
     if controls and rust:
-        control_table(rust, backend=get_backend(backend), workers=workers, echo=echo)
+        reference = {spec.id: r["functionality"] for spec, r in zip(specs, results) if spec.language == "rust"}
+        control_table(rust, reference, backend=get_backend(backend), workers=workers, echo=echo)
     echo(f"passed {passed}/{len(specs)} in {time.monotonic() - start:.1f}s")
     return 0 if passed == len(specs) else 1
 
@@ -92,17 +93,18 @@ def score_controls(specs, *, backend=None, workers: int | None = None) -> dict[t
     return dict(zip(keys, score_samples(pairs, backend=backend, workers=workers)))
 
 
-def control_table(specs, *, backend=None, workers: int | None = None, echo=print) -> dict:
-    """Print functionality of each spec's controls (build in brackets when it did not build)."""
+def control_table(specs, reference: dict[str, float], *, backend=None, workers: int | None = None,
+                  echo=print) -> dict:
+    """Print functionality of each spec's reference (must be 1) next to its controls (must be 0)."""
     from nearcoder.tasks.near_dapp_build.controls import CONTROLS
 
     results = score_controls(specs, backend=backend, workers=workers)
-    echo(f"{'spec':<16} " + " ".join(f"{k:>14}" for k in CONTROLS) + "   (functionality; must be 0)")
+    echo(f"{'functionality':<16} {'reference':>9} " + " ".join(f"{k:>14}" for k in CONTROLS))
     for spec in specs:
         cells = []
         for kind in CONTROLS:
             r = results[(spec.id, kind)]
             cell = f"{r['functionality']:.2f}" + ("" if r["build"] else " (no build)")
             cells.append(f"{cell + (' WEAK' if r['functionality'] > 0 else ''):>14}")
-        echo(f"{spec.id:<16} " + " ".join(cells))
+        echo(f"{spec.id:<16} {reference[spec.id]:>9.2f} " + " ".join(cells))
     return results
