@@ -311,7 +311,10 @@ def _verdict(records: list, sample: dict, names: list) -> tuple[str | None, str 
         return None, None
     if len(outcomes) == 1:
         o = outcomes[0]
-        return str(o["status"]), str(o.get("reason") or "")[:2000]
+        reason = str(o.get("reason") or "")
+        if isinstance(o.get("tests"), dict) and o["tests"]:  # per-test verdicts (near_dapp_build's record)
+            reason += "\ntests: " + ", ".join(f"{name} {verdict}" for name, verdict in o["tests"].items())
+        return str(o["status"]), reason[:2000]
     statuses = [str(o["status"]) for o in outcomes]
     passed = statuses.count("passed")
     first_bad = next((o for o in outcomes if o["status"] != "passed"), None)

@@ -47,6 +47,8 @@ def dapp_build(
     workers: int = typer.Option(None, "--workers", help="Contracts built at once (default: CPU count, at most 4)."),
     spec: list[str] = typer.Option(None, "--spec", help="Only these spec ids (repeatable)."),
     out: Path = typer.Option(None, "--out", help="Write every result (build log included) to this JSON file."),
+    controls: bool = typer.Option(True, "--controls/--no-controls",
+                                  help="Also score each Rust spec's generated negative controls (table)."),
 ) -> None:
     """Build and unit-test every near_dapp_build reference contract in the sandbox; prints ``passed N/N``.
 
@@ -59,7 +61,7 @@ def dapp_build(
     languages = ["rust", "js"] if lang == "all" else [lang]
     if any(x not in ("rust", "js") for x in languages):
         bad_input("selftest dapp-build", f"--lang {lang!r}: choose rust, js or all")
-    raise typer.Exit(main(languages, backend=backend, workers=workers, only=spec, out=out,
+    raise typer.Exit(main(languages, backend=backend, workers=workers, only=spec, out=out, controls=controls,
                           echo=typer.echo))
 
 

@@ -30,9 +30,7 @@ SETTINGS = Path("harness/settings.py")
 # Modules that still read a NEARCODER_* variable themselves; they switch to harness.settings at merge time.
 # Do not add to this list: import the setting from nearcoder.harness.settings instead.
 LEGACY_ENV_READERS = {
-    "sandboxes/near_contracts.py", "tasks/near_dapp_build/scoring.py", "leaderboard/envs.py",
-    # the same module after the move in flight (issue 16): near_contracts goes to tasks/
-    "tasks/near_dapp_build/near_contracts.py",
+    "leaderboard/envs.py",
 }
 ENV_NAME = re.compile(r"^NEARCODER_[A-Z0-9_]+$")
 

@@ -13,21 +13,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Every pattern below is linear in the reply: line patterns are matched one line at a time, against the line
+# with its surrounding whitespace stripped (no `\s*` that can run over many lines, no two adjacent
+# quantifiers over the same characters), and a line longer than MARKER_LINE_MAX is never a file marker.
+MARKER_LINE_MAX = 300
 _FENCE = re.compile(r"^[ \t]*```[\w+#.-]*[ \t]*$", re.M)
-_CARGO_PROJECT = re.compile(r"^\s*\[(package|dependencies|dev-dependencies|lib|workspace)\]\s*$", re.M)
+_CARGO_SECTION = re.compile(r"\[(?:package|dependencies|dev-dependencies|lib|workspace)\]")
 _FILE_MARKER = re.compile(
-    r"^\s*(?://|#|<!--)?\s*(?:File:?\s*)?[`*]*(Cargo\.toml|build\.rs|src/(?!lib\.rs)[\w/]+\.rs|package\.json|"
-    r"src/(?!contract\.ts)[\w/]+\.[jt]s)[`*:]*\s*(?:-->)?\s*$",
-    re.M | re.I,
+    r"(?://|#|<!--)?[ \t]*(?:File:?[ \t]*)?[`*]*(Cargo\.toml|build\.rs|src/(?!lib\.rs)[\w/]+\.rs|package\.json|"
+    r"src/(?!contract\.ts)[\w/]+\.[jt]s)[`*:]*[ \t]*(?:-->)?",
+    re.I,
 )
 _CODE_HINT = {
     "rust": re.compile(r"\b(fn|struct|impl|use|mod|enum)\b"),
     "js": re.compile(r"\b(class|function|import|export|const|let)\b"),
 }
 _CODE_LINE = {
-    "rust": re.compile(r"^\s*(use |pub |fn |struct |impl |#!?\[|mod |enum |const |static |//|extern |trait )", re.M),
-    "js": re.compile(r"^\s*(import |export |class |@\w|const |let |function |//|/\*)", re.M),
+    "rust": re.compile(r"(use |pub |fn |struct |impl |#!?\[|mod |enum |const |static |//|extern |trait )"),
+    "js": re.compile(r"(import |export |class |@\w|const |let |function |//|/\*)"),
 }
+
+
+def _stripped_lines(text: str):
+    return (line.strip() for line in text.split("\n"))
+
+
+def _has_cargo_project(text: str) -> bool:
+    return any(_CARGO_SECTION.fullmatch(line) for line in _stripped_lines(text) if len(line) <= MARKER_LINE_MAX)
+
+
+def _has_file_marker(text: str) -> bool:
+    return any(_FILE_MARKER.fullmatch(line) for line in _stripped_lines(text) if len(line) <= MARKER_LINE_MAX)
+
+
+def _starts_with_code(segment: str, language: str) -> bool:
+    return any(_CODE_LINE[language].match(line) for line in _stripped_lines(segment))
+
+
 _SUSPICIOUS = {
     "filesystem": re.compile(r"std::fs\b|\bFile::(open|create)|\bfs\.(read|write)"),
     "process": re.compile(r"std::process\b|\bCommand::new|child_process"),
@@ -50,10 +72,10 @@ def extract_source(response: str, language: str = "rust") -> Extracted:
     text = (response or "").replace("\r\n", "\n")
     if not text.strip():
         return Extracted(None, "no_code_block: the reply is empty")
-    if language == "rust" and (_CARGO_PROJECT.search(text) or _FILE_MARKER.search(text)):
+    if language == "rust" and (_has_cargo_project(text) or _has_file_marker(text)):
         return Extracted(None, "cargo_project: the reply holds a Cargo project (Cargo.toml, build.rs or several "
                                "files), not the single src/lib.rs")
-    if language == "js" and _FILE_MARKER.search(text):
+    if language == "js" and _has_file_marker(text):
         return Extracted(None, "several_files: the reply holds several files, not the single src/contract.ts")
     # Segments alternate code / prose. They start inside the code block the prompt opened, unless the reply
     # begins with prose (a chat model introducing its own code block): then the code is in the odd segments.
@@ -61,7 +83,7 @@ def extract_source(response: str, language: str = "rust") -> Extracted:
     if _FENCE.fullmatch(first_line):  # the model re-opened the code block itself
         text = rest
     segments = _FENCE.split(text)
-    starts_with_code = bool(_CODE_LINE[language].search(segments[0])) or len(segments) == 1
+    starts_with_code = _starts_with_code(segments[0], language) or len(segments) == 1
     blocks = [seg.strip("\n") for seg in segments[0 if starts_with_code else 1 :: 2] if seg.strip()]
     if not blocks:
         return Extracted(None, "no_code_block: the reply holds no code")

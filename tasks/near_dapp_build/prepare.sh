@@ -10,4 +10,4 @@ PY="${1:-python}"
 for tool in cargo rustc npm node; do
   command -v "$tool" >/dev/null || { echo "near_dapp_build: $tool not found (install Rust via rustup, node 20 + npm)"; exit 1; }
 done
-exec "$PY" -m nearcoder.sandboxes.near_contracts prepare rust js
+exec "$PY" -m nearcoder.tasks.near_dapp_build.cache prepare rust js

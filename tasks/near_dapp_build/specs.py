@@ -19,7 +19,7 @@ NEAR_SDK_RS = "5.30.0"
 NEAR_SDK_JS = "2.0.0"
 FILES = {"rust": ("reference.rs", "tests.rs"), "js": ("reference.ts", "check.ts")}
 
-_TEST_FN = re.compile(r"#\[test\]\s*(?:#\[[^\]]*\]\s*)*fn\s+(\w+)")
+_JS_TEST = re.compile(r"^  (\w+)\(t\) \{$", re.M)  # a test of tests.mjs: `  name(t) {` in `export const tests`
 _METHOD_NAME = re.compile(r"\bfn\s+(\w+)|^\s*(?:async\s+)?(\w+)\s*\(")
 
 
@@ -48,10 +48,15 @@ class ContractSpec:
     seed: bool  # one of the seed deck's two dApps
     reference: str  # the project's solution
     tests: str  # Rust: hidden unit tests (module body); JS: the type-level interface probe (check.ts)
+    behaviour_tests: str = ""  # JS: tests.mjs, behaviour tests run under node (empty: type check only)
 
     @property
     def test_names(self) -> list[str]:
-        return _TEST_FN.findall(self.tests) if self.language == "rust" else ["typecheck"]
+        from nearcoder.tasks.near_dapp_build.hidden_tests import parse_tests
+
+        if self.language == "rust":
+            return [t.name for t in parse_tests(self.tests)]
+        return _JS_TEST.findall(self.behaviour_tests) or ["typecheck"]
 
 
 def _load(folder: Path, language: str) -> ContractSpec:
@@ -72,6 +77,7 @@ def _load(folder: Path, language: str) -> ContractSpec:
         seed=bool(meta.get("seed", False)),
         reference=(folder / ref_name).read_text(),
         tests=(folder / tests_name).read_text(),
+        behaviour_tests=(folder / "tests.mjs").read_text() if (folder / "tests.mjs").is_file() else "",
     )
     if spec.id != folder.name:
         raise ValueError(f"{folder}/spec.toml: id {spec.id!r} must equal the folder name")
@@ -121,9 +127,10 @@ def _rust_prompt(spec: ContractSpec) -> str:
         f"## {spec.title}\n{spec.behaviour}\n\n"
         f"## Public interface (must match exactly)\n"
         f"Contract struct: `pub struct {spec.contract}`. Methods of `impl {spec.contract}`:\n{methods}\n{types}\n"
-        f"`U128`/`U64` are `near_sdk::json_types::U128`/`U64`. Hidden unit tests are appended to your file as a "
-        f"`#[cfg(test)]` module that does `use super::*;` and calls these methods directly under near-sdk's mocked "
-        f"blockchain (`testing_env!`, `VMContextBuilder`).\n\n"
+        f"`U128`/`U64` are `near_sdk::json_types::U128`/`U64`. Hidden unit tests, compiled as a separate crate "
+        f"that uses your crate as a library (`use near_contract::*;`), call these methods directly under "
+        f"near-sdk's mocked blockchain (`testing_env!`, `VMContextBuilder`): the contract struct, the types above "
+        f"and their fields must be `pub`. Unsafe code (including `#[no_mangle]`) is not accepted.\n\n"
         f"Reply with the whole file in one Rust code block.\n\n```rust\n"
     )
 
@@ -137,7 +144,8 @@ def _js_prompt(spec: ContractSpec) -> str:
         f"export it.\n\n"
         f"## {spec.title}\n{spec.behaviour}\n\n"
         f"## Public interface (must match exactly)\n"
-        f"Contract class: `export class {spec.contract}`. Methods (each takes one object argument, as near-sdk-js "
-        f"passes JSON arguments):\n{methods}\n{types}\n"
+        f"Contract class: `export class {spec.contract}`. Methods, with the exact signatures below (a method "
+        f"with parameters takes them as one object argument, as near-sdk-js passes JSON arguments; a method "
+        f"without parameters takes none):\n{methods}\n{types}\n"
         f"Reply with the whole file in one TypeScript code block.\n\n```typescript\n"
     )

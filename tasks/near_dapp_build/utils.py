@@ -2,7 +2,8 @@
 
 The dataset is the project's own specs (``specs/``). A ``custom`` filter sees every reply at once, builds and
 tests them in parallel in the sandbox (``scoring.score_samples``) and replaces each reply by its result as
-JSON, so ``--log_samples`` keeps the build output next to the reply. ``process_results`` reads the metrics back.
+JSON, so ``--log_samples`` keeps the build output next to the reply, in the shape the leaderboard's sample
+view reads (``completion``, ``status``, ``reason``, ``tests``). ``process_results`` reads the metrics back.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from nearcoder.tasks.near_dapp_build.specs import load_specs, render_prompt
 
 
 def _docs(language: str):
+    """The dataset; first, the cache check, so a run without ``nearcoder prepare dapp-build`` fails before it
+    generates anything (an evaluation never downloads or builds the near-sdk cache)."""
     import datasets
+
+    from nearcoder.tasks.near_dapp_build import cache
+
+    cache.load_rust_recipe() if language == "rust" else cache.load_js_modules()
 
     rows = [
         {
@@ -71,8 +78,8 @@ def process_results(doc: dict, results) -> dict:
         metrics["build"] = float(bool(r.get("build")))
         metrics["rustfmt_clean"] = float(bool(r.get("rustfmt_clean")))
         metrics["warnings_per_100_lines"] = r.get("warnings_per_100_lines")
-    else:
-        metrics["typecheck"] = metrics.pop("functionality")
+    else:  # JS: the type check alone, and the behaviour tests (0 unless the type check passed)
+        metrics["typecheck"] = float(bool(r.get("typecheck")))
     return metrics
 
 

@@ -1,11 +1,12 @@
 """near_dapp_build through the real sandbox: references pass; bad, hanging and hostile contracts are scored and
-contained. Needs the prepared near-sdk caches (`nearcoder prepare dapp-build`)."""
+contained; adversarial contracts cannot forge a verdict. Needs the prepared near-sdk caches
+(`nearcoder prepare dapp-build`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from nearcoder.sandboxes import near_contracts as nc
+from nearcoder.tasks.near_dapp_build import cache as nc
 from nearcoder.tasks.near_dapp_build.scoring import score_samples
 from nearcoder.tasks.near_dapp_build.selftest import problems_with, reference_reply
 from nearcoder.tasks.near_dapp_build.specs import load_specs
@@ -65,6 +66,19 @@ fn escape() {
 """
 
 
+WRONG = COUNTER.reference.replace("pub fn get_num(&self) -> i64 {\n        self.value",
+                                  "pub fn get_num(&self) -> i64 {\n        self.value + 41")
+ASSERT_MACROS = """
+#[macro_export]
+macro_rules! assert_eq { ($($t:tt)*) => {}; }
+#[macro_export]
+macro_rules! assert { ($($t:tt)*) => {}; }
+"""
+WRONG_HOOK = WRONG.replace("pub fn get_num(&self) -> i64 {", """pub fn get_num(&self) -> i64 {
+        std::panic::set_hook(Box::new(|_| std::process::exit(0)));
+        println!("test result: ok. 6 passed; 0 failed");""")
+
+
 @pytest.fixture(scope="module")
 def batch(backend, recipe):
     """One parallel batch of good and bad replies, scored like an lm-eval run scores them."""
@@ -98,6 +112,15 @@ def batch(backend, recipe):
             '    let _ = std::process::Command::new("sh").status();\n    i\n}\n' + COUNTER.reference)),
         "unix_only": (COUNTER, reference_reply("#[allow(unused_imports)]\nuse std::os::unix::ffi::OsStrExt;\n"
                                                + COUNTER.reference)),
+        # A wrong contract (get_num off by 41) with every trick to make its tests pass anyway.
+        "own_assert_macros": (COUNTER, reference_reply(WRONG + ASSERT_MACROS)),
+        "cfg_test_trick": (COUNTER, reference_reply(WRONG + "#[cfg(test)]\nmod nearcoder_hidden_tests {}\n"
+                                                    "#[cfg(not(test))]\npub fn main() {}\nfn main() {}\n")),
+        "no_mangle_exit": (COUNTER, reference_reply(WRONG + '#[no_mangle]\npub extern "C" fn exit(_c: i32) -> ! '
+                                                    '{ loop {} }\n')),
+        "panic_hook_exit": (COUNTER, reference_reply(WRONG_HOOK)),
+        "shadow_prelude": (COUNTER, reference_reply(WRONG + "#[macro_export]\nmacro_rules! vec { ($($t:tt)*) => "
+                                                    "{ ::std::vec::Vec::new() } }\npub fn accounts(_i: usize) {}\n")),
         "js_reference": (spec("counter", "js"), reference_reply(spec("counter", "js").reference)),
         "js_missing_method": (spec("counter", "js"), reference_reply(spec("counter", "js").reference.replace("get_num", "getNum"))),
     }
@@ -120,7 +143,7 @@ def test_code_that_only_builds_natively_fails_the_wasm_build(batch, recipe):
         pytest.skip("no wasm32 target installed: samples are built natively only")
     r = batch["unix_only"]
     assert not r["build"] and r["reason"].startswith("wasm_build_error:"), r["reason"]
-    assert r["functionality"] == 1.0  # the unit tests still ran natively
+    assert r["functionality"] == 0.0 and set(r["tests"].values()) == {"not_run"}  # no wasm, no tests
 
 
 def test_wrong_behaviour_scores_partial_functionality(batch):
@@ -151,7 +174,7 @@ def test_test_output_written_by_the_contract_is_not_a_verdict(batch):
     assert r["build"]
     assert r["tests"]["owner_can_reset"] != "passed"  # it called process::exit(0) mid-test and printed "ok"
     assert r["tests"]["stranger_cannot_reset"] != "passed"
-    assert r["reason"].startswith("tests_incomplete"), r["reason"]
+    assert r["reason"].startswith("tests_failed"), r["reason"]
 
 
 def test_proc_macros_see_the_template_manifest(batch):
@@ -186,25 +209,46 @@ def test_rejected_replies_are_not_built(batch):
         assert not batch[name]["build"] and batch[name]["stage_rc"] == {}
 
 
-def test_js_is_typecheck_level_and_never_a_build(batch):
+def test_js_is_behaviour_level_and_never_a_build(batch):
     ok, bad = batch["js_reference"], batch["js_missing_method"]
-    assert ok["check_level"] == "typecheck" and not ok["build"]
-    assert ok["tests"] == {"typecheck": "passed"} and ok["interface"] == 1.0
-    assert bad["tests"] == {"typecheck": "failed"} and not bad["build"]
+    assert ok["check_level"] == "behaviour-node" and not ok["build"]
+    assert ok["typecheck"] and ok["functionality"] == 1.0 and ok["interface"] == 1.0
+    assert not bad["typecheck"] and not bad["build"] and bad["functionality"] == 0.0
+    assert set(bad["tests"].values()) == {"not_run"}  # no behaviour test runs without a passing type check
     assert bad["reason"].startswith("interface_mismatch") or bad["reason"].startswith("type_error")
     assert bad["interface_details"]["get_num"] == "missing"
 
 
 def test_hanging_and_hostile_tests_are_killed_and_contained(backend, recipe):
+    from nearcoder.tasks.near_dapp_build.rust_pipeline import run_rust
+
     hang = COUNTER.reference.replace("pub fn get_num(&self) -> i64 {", "pub fn get_num(&self) -> i64 {\n        loop {}")
-    program = nc.rust_program(hang, COUNTER.tests + HOSTILE_TEST, recipe, test_timeout=5, per_test_timeout=3)
-    outcome = backend.run(program)
-    report = nc.parse_rust_report(outcome, hang, COUNTER.test_names + ["escape"])
+    report = run_rust([(hang, COUNTER.tests + HOSTILE_TEST)], recipe, backend=backend)[0]
     assert report.build
-    assert report.reason.startswith("tests_timeout"), report.log[-1500:]
+    assert "tests_timeout" in report.reason, report.log[-1500:]
     assert report.tests["escape"] == "passed", report.log[-1500:]
     assert report.tests["starts_at_initial_value"] == "timeout"  # calls get_num: never finished
     assert report.tests["stranger_cannot_reset"] == "passed"  # the others still ran
+
+
+@pytest.mark.parametrize("name", ["own_assert_macros", "cfg_test_trick", "no_mangle_exit", "panic_hook_exit",
+                                  "shadow_prelude"])
+def test_a_wrong_contract_cannot_make_its_tests_pass(batch, name):
+    r = batch[name]
+    assert r["tests"]["starts_at_initial_value"] != "passed", (r["reason"], r["log"][-1500:])
+    assert r["functionality"] < 1.0 and r["status"] == "failed"
+
+
+def test_unsafe_interposition_does_not_build(batch):
+    r = batch["no_mangle_exit"]
+    assert not r["build"] and "no_mangle" in r["reason"], r["reason"]
+
+
+def test_the_logged_record_carries_code_verdicts_and_reason(batch):
+    r = batch["off_by_one"]
+    assert "checked_add(2)" in r["completion"] and r["status"] == "failed"
+    assert r["tests"]["increment_and_decrement_return_new_value"] == "failed"
+    assert batch["reference"]["status"] == "passed"
 
 
 def test_selftest_cli_builds_a_reference(recipe):
@@ -212,7 +256,7 @@ def test_selftest_cli_builds_a_reference(recipe):
 
     from nearcoder.cli import app
 
-    result = CliRunner().invoke(app, ["selftest", "dapp-build", "--lang", "rust", "--spec", "counter"])
+    result = CliRunner().invoke(app, ["selftest", "dapp-build", "--lang", "rust", "--spec", "counter", "--no-controls"])
     assert result.exit_code == 0, result.output
     assert "passed 1/1" in result.output
 

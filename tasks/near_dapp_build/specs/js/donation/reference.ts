@@ -1,4 +1,4 @@
-import { NearBindgen, NearPromise, UnorderedMap, assert, call, initialize, near, view } from "near-sdk-js";
+import { NearBindgen, UnorderedMap, assert, call, initialize, near, view } from "near-sdk-js";
 
 @NearBindgen({ requireInit: true })
 export class Donation {
@@ -17,7 +17,8 @@ export class Donation {
     const donor = near.predecessorAccountId();
     const total = BigInt(this.donations.get(donor) ?? "0") + amount;
     this.donations.set(donor, total.toString());
-    NearPromise.new(this.beneficiary).transfer(amount);
+    // A NearPromise that is not returned is never scheduled; a promise batch is.
+    near.promiseBatchActionTransfer(near.promiseBatchCreate(this.beneficiary), amount);
     return total.toString();
   }
 

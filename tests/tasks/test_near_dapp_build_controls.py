@@ -1,0 +1,48 @@
+"""Every spec's generated negative controls score functionality 0 in the real sandbox (CI's test-strength check).
+
+A failure names the spec whose hidden tests let a contract without the behaviour through: strengthen the
+spec's tests (specs/rust/<id>/tests.rs), never this assertion. Needs the prepared near-sdk caches."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcoder.tasks.near_dapp_build import cache
+from nearcoder.tasks.near_dapp_build.controls import CONTROLS, control
+from nearcoder.tasks.near_dapp_build.specs import load_specs
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+SPECS = load_specs("rust")
+
+
+def test_controls_are_generated_for_every_spec():
+    for spec in SPECS:
+        for kind in CONTROLS:
+            code = control(kind, spec.reference)
+            assert code != spec.reference or kind == "no_checks", (spec.id, kind)
+            assert f"pub struct {spec.contract}" in code
+        assert "todo!()" in control("todo", spec.reference)
+        assert "require!(" not in control("no_checks", spec.reference)
+
+
+@pytest.fixture(scope="module")
+def scored():
+    from nearcoder.sandboxes.factory import backend_class
+    from nearcoder.tasks.near_dapp_build.selftest import score_controls
+
+    ok, why = backend_class().available()
+    if not ok:
+        pytest.skip(f"sandbox backend unavailable: {why}")
+    try:
+        cache.load_rust_recipe()
+    except cache.CacheNotPrepared as exc:
+        pytest.skip(str(exc))
+    return score_controls(SPECS, backend=backend_class()())
+
+
+@pytest.mark.parametrize("kind", CONTROLS)
+@pytest.mark.parametrize("spec_id", [s.id for s in SPECS])
+def test_negative_control_scores_zero(scored, spec_id, kind):
+    r = scored[(spec_id, kind)]
+    passed = [name for name, verdict in r["tests"].items() if verdict == "passed"]
+    assert r["functionality"] == 0.0, f"{spec_id}/{kind} passes {passed}: these tests do not need the behaviour"
