@@ -73,3 +73,17 @@ def write_output_dir(
     path = directory / f"results_{timestamp}.json"
     path.write_text(json.dumps(data, indent=2))
     return path
+
+
+def simulated_pair(rng, n_items: int, drop: float = 0.0) -> tuple[list[float], list[float]]:
+    """Per-item 0/1 outcomes of a (candidate, baseline) pair of checkpoints on ``n_items`` items.
+
+    Items differ in difficulty (pass probabilities uniform on [0, 1], shared by both sides, as real items are
+    easy or hard for every checkpoint); each side draws its own outcomes. ``drop`` > 0 scales the candidate's
+    probabilities so its expected score is ``drop`` lower: drop=0 is two checkpoints of equal quality.
+    """
+    import numpy as np
+
+    p = rng.uniform(0.0, 1.0, n_items)
+    p_cand = np.clip(p * (1.0 - drop / p.mean()), 0.0, 1.0) if drop else p
+    return ((rng.random(n_items) < p_cand).astype(float).tolist(), (rng.random(n_items) < p).astype(float).tolist())
