@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nearcoder.leaderboard.primary_metrics import primary_metric_of
+
 TITLE = "NEARCoder leaderboard"
 
 INTRODUCTION_TEXT = """
@@ -19,6 +21,18 @@ Rows marked *reported by the seed, not reproduced* are transcribed from the seed
 """
 
 SEED_NOTE = "reported by the seed, not reproduced"
+
+TABLE_NOTE = """
+Click a row to open the model. Scores read *value ± half-width*: the 95 % interval, 1.96 × the standard error
+lm-eval computed from the per-item values (tasks averaged into one column pool their errors; corpus BLEU/chrF
+have none and show no interval). **rank** is every rank the intervals allow (1 + the number of models whose
+interval lies wholly above, to the number whose interval reaches this one); **band** groups models the data
+cannot tell apart: the leader and every model whose `average (ours)` interval overlaps the leader's share band
+1, then the same among the rest. *baseline (floor)* rows (grey) are trivial programs scored by the project's
+own code (chance, a stub, a prompt-blind answer): a model near them has learned nothing. Seed rows are
+transcribed from the deck, not reproduced. Models evaluated on another task version or other data are listed
+apart below, with the reason, and are not ranked with these.
+"""
 
 
 @dataclass(frozen=True)
@@ -73,12 +87,27 @@ TASK_COLUMNS: tuple[TaskColumn, ...] = (
                "Unbiased pass@10 estimate over sampled JavaScript completions."),
     TaskColumn("humanEval_rust_pass@10", ("near_humaneval_rust_pass10",), _PASS10, False,
                "Unbiased pass@10 estimate over sampled Rust completions."),
+    TaskColumn("humanEval_js_pass@1_T0.2", ("near_humaneval_js_pass10",), _PASS1, False,
+               "Mean pass rate of the sampled (temperature 0.2) JavaScript completions of the pass@10 task."),
+    TaskColumn("humanEval_rust_pass@1_T0.2", ("near_humaneval_rust_pass10",), _PASS1, False,
+               "Mean pass rate of the sampled (temperature 0.2) Rust completions of the pass@10 task."),
     TaskColumn("nearQuestions_keyFactRecall", ("near_questions",), ("key_fact_recall",), False,
                "Share of an answer's required key facts that the generated answer states."),
     TaskColumn("nearQuestions_chrf", ("near_questions",), ("chrf",), False,
                "Corpus chrF of answers (character n-grams; kinder to paraphrase than BLEU)."),
+    TaskColumn("nearQuestions_rougeL", ("near_questions",), ("rougeL",), False,
+               "Mean ROUGE-L F1 (longest common subsequence) of answers against reference answers."),
+    *(TaskColumn(f"nearQuestions3shot_{name}", ("near_questions_fewshot",), (metric,), False,
+                 f"{what}, with three dev-split examples before each question.")
+      for name, metric, what in (("keyFactRecall", "key_fact_recall", "Key-fact recall"),
+                                 ("bleu", "bleu", "Corpus BLEU"), ("chrf", "chrf", "Corpus chrF"),
+                                 ("rouge1", "rouge1", "ROUGE-1 F1"), ("rougeL", "rougeL", "ROUGE-L F1"))),
     TaskColumn("dAppTrees_TED", ("near_dapp_trees",), ("structure",), False,
                "1 - normalised tree edit distance (Zhang-Shasha) between generated and reference trees."),
+    TaskColumn("dAppTrees_commentCoverage", ("near_dapp_trees",), ("comment_coverage",), False,
+               "Share of entries of a generated tree that carry a comment."),
+    TaskColumn("dAppTrees_parsed", ("near_dapp_trees",), ("tree_parsed",), False,
+               "Share of answers that contain a parseable directory tree at all."),
     TaskColumn("dAppGen_rust_build", ("near_dapp_build_rust",), ("build",), False,
                "Share of generated Rust contracts that compile natively and to wasm32 in the sandbox."),
     TaskColumn("dAppGen_js_typecheck", ("near_dapp_build_js",), ("typecheck",), False,
@@ -88,8 +117,9 @@ TASK_COLUMNS: tuple[TaskColumn, ...] = (
                higher_is_better=False),
 )
 
-# "average (ours)": the mean of our higher-is-better columns that a model has.
-AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if not c.seed and c.higher_is_better)
+# "average (ours)", the score models are ranked by: the mean of the columns holding a task's primary metric.
+AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if c.higher_is_better and any(
+    (p := primary_metric_of(t)) and p[0] in c.metrics for t in c.tasks))
 
 # Metric glossary for the about tab (metric name as lm-eval reports it -> explanation).
 METRIC_TEXT: dict[str, str] = {

@@ -30,6 +30,8 @@ def publish(
     base_model: Optional[str] = typer.Option(None, "--base-model", help="Base model it was trained from."),
     parent: Optional[str] = typer.Option(None, "--parent", help="Parent checkpoint (for the lineage plot)."),
     contamination: Optional[str] = typer.Option(None, "--contamination", help="clean, flagged or unknown."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="model, or baseline for a floor reference row "
+                                       "(default: the results file's nearcoder_provenance, else model)."),
 ) -> None:
     """Publish lm-eval results (and logged samples) to the leaderboard store, in one transaction.
 
@@ -43,7 +45,8 @@ def publish(
 
     try:
         overrides = ModelOverrides(name=name, model_type=model_type, stage=stage, parameters=params,
-                                   base_model=base_model, parent=parent, contamination=contamination)
+                                   base_model=base_model, parent=parent, contamination=contamination,
+                                   kind=kind)
         if server:
             typer.echo(_publish_http(server, output_dirs, overrides))
             return

@@ -26,6 +26,43 @@ def fmt_score(value: float | None, stderr: float | None = None, digits: int = 4)
     return text
 
 
+def with_intervals(df, score_cols: list[str], halfwidth_col, digits: int = 3):
+    """Score columns as text ``value ± half-width`` (the 95 % interval), their half-width columns dropped.
+
+    Sorting happens before this, on the numbers."""
+    out = df.copy()
+    for col in score_cols:
+        if col not in out:
+            continue
+        half = out[halfwidth_col(col)] if halfwidth_col(col) in out else None
+        texts = []
+        for i, value in enumerate(out[col]):
+            h = None if half is None else half.iloc[i]
+            if value is None or value != value:
+                texts.append("")
+            elif h is None or h != h:
+                texts.append(f"{value:.{digits}f}")
+            else:
+                texts.append(f"{value:.{digits}f} ± {h:.{digits}f}")
+        out[col] = texts
+    return out.drop(columns=[c for c in out.columns if c.endswith(" ±")])
+
+
+ROW_STYLES = {  # source column value -> CSS of the whole row
+    "baseline (floor)": "background-color: #eceff1; color: #546e7a; font-style: italic;",
+    "reported by the seed, not reproduced": "color: #8a6d3b;",
+}
+
+
+def style_reference_rows(df, source_col: str):
+    """A pandas Styler that sets baseline and seed rows apart from measured ones."""
+    def row_style(row):
+        css = ROW_STYLES.get(row[source_col], "") if source_col in row else ""
+        return [css] * len(row)
+
+    return df.style.apply(row_style, axis=1)
+
+
 def fmt_params(parameters: int | None) -> str:
     if not parameters:
         return "?"

@@ -8,11 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from nearcoder.leaderboard.store.models import Base
+from nearcoder.leaderboard.store.models import ADDED_COLUMNS, Base
 
 SQLITE_BUSY_TIMEOUT_S = 60
 
@@ -21,7 +21,9 @@ def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         engine = create_engine(url, pool_pre_ping=True)
-        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            Base.metadata.create_all(conn)
+            add_missing_columns(conn)
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -44,9 +46,23 @@ def _make_engine(url: str) -> Engine:
     with engine.connect() as conn:
         conn.info["write"] = True
         Base.metadata.create_all(conn)
+        add_missing_columns(conn)
         conn.commit()
         conn.info["write"] = False
     return engine
+
+
+def add_missing_columns(conn) -> list[str]:
+    """Upgrade a store created by an older release: add the columns of ``ADDED_COLUMNS`` it lacks (additive
+    only; anything else that does not match the models is left for migrations, issue 17). Returns what it added."""
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    added = []
+    for table, column, ddl in ADDED_COLUMNS:
+        if table in tables and column not in {c["name"] for c in inspector.get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+            added.append(f"{table}.{column}")
+    return added
 
 
 @lru_cache(maxsize=16)

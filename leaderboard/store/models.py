@@ -16,6 +16,15 @@ class Base(DeclarativeBase):
     pass
 
 
+# Columns added after the first release: (table, column, SQL type and default). A store created before them
+# gets them with ``ALTER TABLE ... ADD COLUMN`` when opened (``engine.add_missing_columns``); old rows keep
+# NULL data hashes and are shown apart until republished.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("models", "kind", "VARCHAR(20) NOT NULL DEFAULT 'model'"),
+    ("runs", "data_hashes", "JSON"),
+)
+
+
 class Model(Base):
     __tablename__ = "models"
 
@@ -28,6 +37,7 @@ class Model(Base):
     parent: Mapped[str | None] = mapped_column(String(300))
     contamination: Mapped[str] = mapped_column(String(20), default="unknown")  # clean / flagged / unknown
     manifest: Mapped[dict | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(20), default="model", server_default="model")  # model / baseline
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     runs: Mapped[list["Run"]] = relationship(back_populates="model", cascade="all, delete-orphan")
@@ -49,6 +59,7 @@ class Run(Base):
     task_versions: Mapped[dict] = mapped_column(JSON)
     task_hashes: Mapped[dict] = mapped_column(JSON)
     n_samples: Mapped[dict] = mapped_column(JSON)
+    data_hashes: Mapped[dict | None] = mapped_column(JSON)  # task -> read_results.task_data_hash, at publish
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     model: Mapped[Model] = relationship(back_populates="runs")
