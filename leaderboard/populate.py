@@ -102,9 +102,12 @@ def _task_identity(session: Session, hits: pd.DataFrame) -> pd.DataFrame:
         .where(orm.Run.id.in_([int(r) for r in pairs["run_id"].unique()]))).all()}
     pairs = pairs.copy()
     pairs["version"] = [str(runs[r][0].get(t)) for r, t in zip(pairs["run_id"], pairs["task"])]
-    pairs["data_hash"] = [None if runs[r][1] is None else runs[r][1].get(t, "") for r, t in
+    pairs["data_hash"] = [_NOT_RECORDED if runs[r][1] is None else runs[r][1].get(t, "") for r, t in
                           zip(pairs["run_id"], pairs["task"])]
     return pairs
+
+
+_NOT_RECORDED = "(not recorded)"  # a run published before data hashes were recorded
 
 
 def comparability(identity: pd.DataFrame, kinds: pd.Series) -> dict[int, str]:
@@ -118,13 +121,13 @@ def comparability(identity: pd.DataFrame, kinds: pd.Series) -> dict[int, str]:
     identity = identity.assign(kind=identity["model_id"].map(kinds))
     why: dict[int, list[str]] = {}
     for task, rows in identity.groupby("task"):
-        known = rows[rows["data_hash"].notna()]
+        known = rows[rows["data_hash"] != _NOT_RECORDED]
         voters = known[known["kind"] == "model"] if (known["kind"] == "model").any() else known
         if not voters.empty:
             counts = voters.groupby(["version", "data_hash"]).agg(n=("run_id", "size"), newest=("run_id", "max"))
             ref_version, ref_hash = counts.sort_values(["n", "newest"], ascending=False).index[0]
         for r in rows.itertuples():
-            if r.data_hash is None:
+            if r.data_hash == _NOT_RECORDED:
                 why.setdefault(r.model_id, []).append(f"{task}: no data hash (published before they were "
                                                       "recorded; republish)")
             elif r.version != ref_version:
