@@ -62,9 +62,8 @@ def build_app(db_url: str) -> gr.Blocks:
             df = df.sort_values(sort_by, ascending=bool(asc), na_position="last", kind="stable", ignore_index=True)
         shown = with_intervals(df, SCORE_COLS, halfwidth_col)
         cols = list(shown.columns)
-        apart_shown = with_intervals(apart[[C.model.name, C.apart.name, *SCORE_COLS,
-                                            *map(halfwidth_col, SCORE_COLS)]], SCORE_COLS, halfwidth_col)
-        apart_shown = apart_shown.dropna(axis=1, how="all")
+        apart_cols = [C.model.name, C.apart.name, *SCORE_COLS, *map(halfwidth_col, SCORE_COLS)]
+        apart_shown = with_intervals(apart[apart_cols].dropna(axis=1, how="all"), SCORE_COLS, halfwidth_col)
         styled = style_reference_rows(shown, C.source.name)  # baseline and seed rows look different
         return (gr.update(value=styled, headers=cols, datatype=_datatypes(cols)), f"{len(df)} model(s)",
                 gr.update(value=apart_shown, visible=not apart.empty))

@@ -81,15 +81,16 @@ def _column_values(hits: pd.DataFrame) -> pd.DataFrame:
 
 
 def _average_with_interval(df: pd.DataFrame) -> None:
-    """``average (ours)`` and its half-width. Columns without a standard error (corpus BLEU/chrF) add no width,
-    so the interval is a lower bound of the average's uncertainty when it includes them."""
+    """``average (ours)`` and its half-width (independent columns pooled). Columns without a standard error add
+    no width, so the interval is then a lower bound of the average's uncertainty; without any, no interval."""
     values = df[list(AVERAGE_COLUMNS)].astype(float)
     halves = df[[halfwidth_col(c) for c in AVERAGE_COLUMNS]].astype(float).to_numpy()
-    halves = np.where(values.notna().to_numpy(), np.nan_to_num(halves), np.nan)
+    halves = np.where(values.notna().to_numpy(), halves, np.nan)
     count = values.notna().sum(axis=1)
+    with_error = np.isfinite(halves).any(axis=1)  # no component with a stderr (seed rows): no interval
     df[C.average.name] = values.mean(axis=1, skipna=True)
     width = np.sqrt(np.nansum(halves ** 2, axis=1)) / count.replace(0, np.nan)
-    df[halfwidth_col(C.average.name)] = width.where(count > 0)
+    df[halfwidth_col(C.average.name)] = width.where((count > 0) & with_error)
 
 
 def _task_identity(session: Session, hits: pd.DataFrame) -> pd.DataFrame:

@@ -60,7 +60,9 @@ def style_reference_rows(df, source_col: str):
         css = ROW_STYLES.get(row[source_col], "") if source_col in row else ""
         return [css] * len(row)
 
-    return df.style.apply(row_style, axis=1)
+    integers = [c for c in df.columns if c in ("band", "parameters")]
+    return (df.style.apply(row_style, axis=1).format(precision=4, na_rep="")
+            .format("{:.0f}", subset=integers, na_rep=""))
 
 
 def fmt_params(parameters: int | None) -> str:
