@@ -90,7 +90,8 @@ Rates are within about ±{se:.0%} (95 %) of the truth.
   standard error of the paired difference, a = alpha (alone) or alpha/{FAMILY} (Bonferroni, Holm's first step),
   averaged over the trials.
 
-| true drop (points) | detected, alone | detected, among {FAMILY} | predicted 80 % drop, alone (points) | predicted 80 % drop, among {FAMILY} (points) |
+| true drop (points) | detected, alone | detected, among {FAMILY} | predicted 80 % drop, alone (points) \
+| predicted 80 % drop, among {FAMILY} (points) |
 |---:|---:|---:|---:|---:|
 """ + "\n".join(rows) + f"""
 

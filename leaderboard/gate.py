@@ -143,9 +143,9 @@ class GateReport:
                          f"(family-wise false-alarm rate {self.alpha:g}); detectable drop = the true drop found "
                          f"with {self.power:.0%} power")
         lines += [f"- warning: {w}" for w in self.warnings]
-        lines += ["", "| check | task:metric | candidate | baseline | diff [CI] | threshold | p | Holm p "
-                  f"| detectable drop ({self.power:.0%}) | result |",
-                  "|---|---|---:|---:|---|---:|---:|---:|---:|---|"]
+        header = ("| check | task:metric | candidate | baseline | diff [CI] | threshold | p | Holm p "
+                  f"| detectable drop ({self.power:.0%}) | result |")
+        lines += ["", header, "|---|---|---:|---:|---|---:|---:|---:|---:|---|"]
         for c in self.checks:
             cand = "N/A" if c.candidate is None else f"{c.candidate:.4f}"
             base = "" if c.baseline is None else f"{c.baseline:.4f}"

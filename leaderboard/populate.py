@@ -95,7 +95,7 @@ def _average_with_interval(df: pd.DataFrame) -> None:
 
 def _task_identity(session: Session, hits: pd.DataFrame) -> pd.DataFrame:
     """(model_id, task) -> task version and data hash of the run each column value came from."""
-    pairs = hits[["model_id", "task", "run_id"]].drop_duplicates(["model_id", "task"])
+    pairs = hits[["model_id", "task", "run_id", "partial"]].drop_duplicates(["model_id", "task"])
     if pairs.empty:
         return pairs.assign(version=[], data_hash=[])
     runs = {rid: (tv or {}, dh) for rid, tv, dh in session.execute(
@@ -134,8 +134,9 @@ def comparability(identity: pd.DataFrame, kinds: pd.Series) -> dict[int, str]:
             elif r.version != ref_version:
                 why.setdefault(r.model_id, []).append(f"{task}: task version {r.version} (board: {ref_version})")
             elif r.data_hash != ref_hash:
+                subset = ", a --limit run scores a subset" if r.partial else ""
                 why.setdefault(r.model_id, []).append(f"{task}: data hash {r.data_hash[:10] or 'none'} "
-                                                      f"(board: {ref_hash[:10] or 'none'})")
+                                                      f"(board: {ref_hash[:10] or 'none'}{subset})")
     return {m: "; ".join(reasons) for m, reasons in why.items()}
 
 

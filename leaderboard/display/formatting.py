@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
@@ -34,13 +36,13 @@ def with_intervals(df, score_cols: list[str], halfwidth_col, digits: int = 3):
     for col in score_cols:
         if col not in out:
             continue
-        half = out[halfwidth_col(col)] if halfwidth_col(col) in out else None
+        half = out.get(halfwidth_col(col))
         texts = []
         for i, value in enumerate(out[col]):
             h = None if half is None else half.iloc[i]
-            if value is None or value != value:
+            if pd.isna(value):
                 texts.append("")
-            elif h is None or h != h:
+            elif h is None or pd.isna(h):
                 texts.append(f"{value:.{digits}f}")
             else:
                 texts.append(f"{value:.{digits}f} ± {h:.{digits}f}")
