@@ -163,7 +163,9 @@ Contamination is what the publisher declared (`--contamination`) or the manifest
 
 ## Regression gate
 `nearcoder gate CANDIDATE --baseline BASELINE` compares two lm-eval output directories item by item with a
-seeded paired bootstrap; a metric fails only when the confidence interval of the drop lies beyond the allowed drop.
+seeded paired bootstrap, by default on each task's primary metric. All checks of a run are one family
+(Holm-Bonferroni): an equal-quality candidate fails anywhere at most `--alpha` (5 %) of the time. The report
+states, per check, the smallest drop it detects with 80 % power.
 """
 
 CITATION_TEXT = "NEARCoder eval (this repository). Seed numbers: NEARCoder deck, evaluation table."
