@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,14 +64,23 @@ def _wait_text(page, selector: str, text: str, timeout_ms: int = 15000) -> None:
         arg=[selector, text], timeout=timeout_ms)
 
 
-def test_load_sort_filter_open_model_and_sample(server):
+@contextmanager
+def _browser(width: int, height: int):
+    """Headless Debian Chromium through Playwright, closed afterwards; skips when either is missing."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def test_load_sort_filter_open_model_and_sample(server):
+    with _browser(1400, 1000) as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(server)
@@ -120,7 +130,6 @@ def test_load_sort_filter_open_model_and_sample(server):
         page.get_by_role("tab", name="About").click()
         _wait_text(page, "body", "key_fact_recall")
         assert dialogs == []
-        browser.close()
 
 
 @pytest.fixture
@@ -151,13 +160,7 @@ def _cells(page, table: str, row_name: str) -> list[str]:
 
 
 def test_intervals_rank_bands_baseline_rows_and_apart_table(stats_server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    with _browser(1600, 1100) as page:
         page.goto(stats_server)
         rows = _wait_rows(page, lambda r: "leader-7b" in r and "baseline/empty-program" in r)
         measured = [r for r in rows if r in ("leader-7b", "close-3b", "far-1b")]
@@ -179,4 +182,3 @@ def test_intervals_rank_bands_baseline_rows_and_apart_table(stats_server):
                })""")
         by_name = {name: (font, bg) for name, font, bg in styles}
         assert by_name["baseline/empty-program"] != by_name["leader-7b"], styles
-        browser.close()
