@@ -62,9 +62,9 @@ def main() -> None:
 
     def as_shown(df):  # what the app sends: value ± half-width text, reference rows styled
         from nearcoder.leaderboard.display.columns import COLUMNS, SCORE_COLS, halfwidth_col
-        from nearcoder.leaderboard.display.formatting import style_reference_rows, with_intervals
+        from nearcoder.leaderboard.display.formatting import styled_table, with_intervals
 
-        return style_reference_rows(with_intervals(df, SCORE_COLS, halfwidth_col), COLUMNS.source.name)
+        return styled_table(with_intervals(df, SCORE_COLS, halfwidth_col), COLUMNS.source.name)
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

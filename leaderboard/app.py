@@ -23,7 +23,7 @@ from nearcoder.leaderboard.display.columns import (
 )
 from nearcoder.leaderboard.display.formatting import (
     escape_markdown,
-    style_reference_rows,
+    styled_table,
     with_intervals,
 )
 from nearcoder.leaderboard.display.plots import lineage_lines, per_task_bars, score_vs_parameters
@@ -64,7 +64,7 @@ def build_app(db_url: str) -> gr.Blocks:
         cols = list(shown.columns)
         apart_cols = [C.model.name, C.apart.name, *SCORE_COLS, *map(halfwidth_col, SCORE_COLS)]
         apart_shown = with_intervals(apart[apart_cols].dropna(axis=1, how="all"), SCORE_COLS, halfwidth_col)
-        styled = style_reference_rows(shown, C.source.name)  # baseline and seed rows look different
+        styled = styled_table(shown, C.source.name)  # baseline and seed rows look different
         return (gr.update(value=styled, headers=cols, datatype=_datatypes(cols)), f"{len(df)} model(s)",
                 gr.update(value=apart_shown, visible=not apart.empty))
 

@@ -60,22 +60,19 @@ def _column_hits(scores: pd.DataFrame) -> pd.DataFrame:
     return hit.sort_values("rank").drop_duplicates(["model_id", "column", "task"])
 
 
-def _pooled_se(stderr: pd.Series) -> float:
-    """Standard error of the mean of independent task scores; NaN when any task has none."""
-    if stderr.isna().any():
-        return float("nan")
-    return float(np.sqrt((stderr.astype(float) ** 2).sum()) / len(stderr))
-
-
 def _column_values(hits: pd.DataFrame) -> pd.DataFrame:
     """Pivot scores into task columns, averaging a column's tasks that are present (blank when none), with
     each column's 95 % half-width in its ``halfwidth_col``."""
     empty = pd.DataFrame(columns=["model_id", *BENCHMARK_COLS, *map(halfwidth_col, BENCHMARK_COLS)])
     if hits.empty:
         return empty
+    # a column's tasks pooled as independent: SE = sqrt(sum SE_t^2) / k, unknown when any task has none
+    hits = hits.assign(var=hits["stderr"].astype(float) ** 2, no_se=hits["stderr"].isna())
     grouped = hits.groupby(["model_id", "column"])
     wide = grouped["value"].mean().unstack("column").reindex(columns=BENCHMARK_COLS)
-    se = grouped["stderr"].agg(_pooled_se).unstack("column").reindex(columns=BENCHMARK_COLS)
+    agg = grouped.agg(var=("var", "sum"), k=("value", "size"), no_se=("no_se", "any"))
+    pooled = (np.sqrt(agg["var"]) / agg["k"]).where(~agg["no_se"])
+    se = pooled.unstack("column").reindex(columns=BENCHMARK_COLS)
     half = (se * CONFIDENCE_Z).rename(columns=halfwidth_col)
     return pd.concat([wide, half], axis=1).reset_index()
 
@@ -119,25 +116,31 @@ def comparability(identity: pd.DataFrame, kinds: pd.Series) -> dict[int, str]:
     apart, with the reason; so is one published before data hashes were recorded."""
     if identity.empty:
         return {}
-    identity = identity.assign(kind=identity["model_id"].map(kinds))
-    why: dict[int, list[str]] = {}
-    for task, rows in identity.groupby("task"):
-        known = rows[rows["data_hash"] != _NOT_RECORDED]
-        voters = known[known["kind"] == "model"] if (known["kind"] == "model").any() else known
-        if not voters.empty:
-            counts = voters.groupby(["version", "data_hash"]).agg(n=("run_id", "size"), newest=("run_id", "max"))
-            ref_version, ref_hash = counts.sort_values(["n", "newest"], ascending=False).index[0]
-        for r in rows.itertuples():
-            if r.data_hash == _NOT_RECORDED:
-                why.setdefault(r.model_id, []).append(f"{task}: no data hash (published before they were "
-                                                      "recorded; republish)")
-            elif r.version != ref_version:
-                why.setdefault(r.model_id, []).append(f"{task}: task version {r.version} (board: {ref_version})")
-            elif r.data_hash != ref_hash:
-                subset = ", a --limit run scores a subset" if r.partial else ""
-                why.setdefault(r.model_id, []).append(f"{task}: data hash {r.data_hash[:10] or 'none'} "
-                                                      f"(board: {ref_hash[:10] or 'none'}{subset})")
-    return {m: "; ".join(reasons) for m, reasons in why.items()}
+    ident = identity.assign(kind=identity["model_id"].map(kinds).fillna("model"))
+    known = ident[ident["data_hash"] != _NOT_RECORDED]
+    # models vote for a task's reference; baseline rows only when no model ran the task
+    known = known.assign(voter=(known["kind"] == "model") | ~known.groupby("task")["kind"].transform(
+        lambda k: (k == "model").any()))
+    votes = (known[known["voter"]].groupby(["task", "version", "data_hash"])
+             .agg(n=("run_id", "size"), newest=("run_id", "max")).reset_index()
+             .sort_values(["task", "n", "newest"], ascending=[True, False, False])
+             .drop_duplicates("task").rename(columns={"version": "ref_version", "data_hash": "ref_hash"}))
+    ident = ident.merge(votes[["task", "ref_version", "ref_hash"]], on="task", how="left")
+    reasons = []
+    for r in ident.itertuples():
+        if r.data_hash == _NOT_RECORDED:
+            reasons.append(f"{r.task}: no data hash (published before they were recorded; republish)")
+        elif r.version != r.ref_version:
+            reasons.append(f"{r.task}: task version {r.version} (board: {r.ref_version})")
+        elif r.data_hash != r.ref_hash:
+            subset = ", a --limit run scores a subset" if r.partial else ""
+            reasons.append(f"{r.task}: data hash {r.data_hash[:10] or 'none'} "
+                           f"(board: {r.ref_hash[:10] or 'none'}{subset})")
+        else:
+            reasons.append("")
+    ident["why"] = reasons
+    apart = ident[ident["why"] != ""].sort_values("task")
+    return apart.groupby("model_id")["why"].agg("; ".join).to_dict()
 
 
 def rank_bands(score: pd.Series, halfwidth: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -148,25 +151,24 @@ def rank_bands(score: pd.Series, halfwidth: pd.Series) -> tuple[pd.Series, pd.Se
     - bands: the best remaining model and every remaining model whose interval overlaps its interval form the
       next band (1, 2, ...). A model without a half-width counts as a point.
     Rows with no score get neither."""
-    valid = score.notna()
-    s = score[valid].astype(float)
-    h = halfwidth.reindex(s.index).astype(float).fillna(0.0)
-    lo, hi = s - h, s + h
     ranks = pd.Series("", index=score.index, dtype=object)
     bands = pd.Series(np.nan, index=score.index, dtype=float)
-    for i in s.index:
-        best = 1 + int((lo > hi[i]).sum())
-        worst = int((hi >= lo[i]).sum())
-        ranks[i] = str(best) if best == worst else f"{best}–{worst}"
-    remaining = list(s.sort_values(ascending=False, kind="stable").index)
+    valid = score.notna().to_numpy()
+    s = score.to_numpy(dtype=float)[valid]
+    h = np.nan_to_num(halfwidth.reindex(score.index).to_numpy(dtype=float)[valid])
+    lo, hi = s - h, s + h
+    best = 1 + (lo[None, :] > hi[:, None]).sum(axis=1)
+    worst = (hi[None, :] >= lo[:, None]).sum(axis=1)
+    ranks[valid] = [str(b) if b == w else f"{b}–{w}" for b, w in zip(best, worst)]
+    band_of = np.zeros(s.size)
+    order = np.argsort(-s, kind="stable")
     band = 0
-    while remaining:
+    for leader in order:
+        if band_of[leader]:
+            continue
         band += 1
-        leader = remaining[0]
-        members = [i for i in remaining if hi[i] >= lo[leader]]
-        for i in members:
-            bands[i] = band
-        remaining = [i for i in remaining if i not in members]
+        band_of[(band_of == 0) & (hi >= lo[leader])] = band
+    bands[valid] = band_of
     return ranks, bands
 
 

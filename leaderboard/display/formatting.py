@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-import pandas as pd
+import numpy as np
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -36,17 +36,11 @@ def with_intervals(df, score_cols: list[str], halfwidth_col, digits: int = 3):
     for col in score_cols:
         if col not in out:
             continue
+        values = out[col].to_numpy(dtype=float)
         half = out.get(halfwidth_col(col))
-        texts = []
-        for i, value in enumerate(out[col]):
-            h = None if half is None else half.iloc[i]
-            if pd.isna(value):
-                texts.append("")
-            elif h is None or pd.isna(h):
-                texts.append(f"{value:.{digits}f}")
-            else:
-                texts.append(f"{value:.{digits}f} ± {h:.{digits}f}")
-        out[col] = texts
+        halves = np.full(values.shape, np.nan) if half is None else half.to_numpy(dtype=float)
+        out[col] = ["" if v != v else f"{v:.{digits}f}" if h != h else f"{v:.{digits}f} ± {h:.{digits}f}"
+                    for v, h in zip(values, halves)]  # x != x: NaN
     return out.drop(columns=[c for c in out.columns if c.endswith(" ±")])
 
 
@@ -56,15 +50,24 @@ ROW_STYLES = {  # source column value -> CSS of the whole row
 }
 
 
-def style_reference_rows(df, source_col: str):
-    """A pandas Styler that sets baseline and seed rows apart from measured ones."""
-    def row_style(row):
-        css = ROW_STYLES.get(row[source_col], "") if source_col in row else ""
-        return [css] * len(row)
+def styled_table(df, source_col: str) -> dict:
+    """Gradio Dataframe value with baseline and seed rows styled apart (``{"data", "headers", "metadata"}``,
+    the form Gradio builds from a pandas Styler, built directly: the Styler route costs ~10x the render).
 
-    integers = [c for c in df.columns if c in ("band", "parameters")]
-    return (df.style.apply(row_style, axis=1).format(precision=4, na_rep="")
-            .format("{:.0f}", subset=integers, na_rep=""))
+    Numbers become text here (integers for band and parameters, 4 significant digits otherwise)."""
+    cols = list(df.columns)
+    texts = {}
+    for col in cols:
+        values = df[col].tolist()
+        if df[col].dtype.kind == "f":
+            fmt = "{:.0f}" if col in ("band", "parameters") else "{:.4g}"
+            values = ["" if v != v else fmt.format(v) for v in values]  # v != v: NaN
+        texts[col] = values
+    data = [list(row) for row in zip(*(texts[c] for c in cols))] if cols else []
+    sources = df[source_col].tolist() if source_col in df else [""] * len(df)
+    styling = [[ROW_STYLES.get(src, "")] * len(cols) for src in sources]
+    display = [["" if v is None else str(v) for v in row] for row in data]
+    return {"data": data, "headers": cols, "metadata": {"display_value": display, "styling": styling}}
 
 
 def fmt_params(parameters: int | None) -> str:
