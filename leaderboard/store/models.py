@@ -18,7 +18,8 @@ class Base(DeclarativeBase):
 
 # Columns added after the first release: (table, column, SQL type and default). A store created before them
 # gets them with ``ALTER TABLE ... ADD COLUMN`` when opened (``engine.add_missing_columns``); old rows keep
-# NULL data hashes and are shown apart until republished.
+# NULL data hashes and are shown apart until republished. Where the Alembic chain of issue 17 exists, the same
+# change is revision 0003 (``migrations/versions/0003_kind_and_data_hashes.py``) and this list goes.
 ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("models", "kind", "VARCHAR(20) NOT NULL DEFAULT 'model'"),
     ("runs", "data_hashes", "JSON"),
