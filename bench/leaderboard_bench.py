@@ -60,6 +60,12 @@ def main() -> None:
     from nearcoder.leaderboard.publish import publish
     from nearcoder.leaderboard.store.engine import read_session
 
+    def as_shown(df):  # what the app sends: value ± half-width text, reference rows styled
+        from nearcoder.leaderboard.display.columns import COLUMNS, SCORE_COLS, halfwidth_col
+        from nearcoder.leaderboard.display.formatting import styled_table, with_intervals
+
+        return styled_table(with_intervals(df, SCORE_COLS, halfwidth_col), COLUMNS.source.name)
+
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()
@@ -100,14 +106,14 @@ def main() -> None:
                 df = leaderboard_frame(s)
             shown = apply_filters(df, Filters(search="model-0", show_partial=False, columns=DEFAULT_COLS))
             shown = shown.sort_values("nearQuestions_rouge1", ascending=False)
-            payload = table.postprocess(shown.round(4))
+            payload = table.postprocess(as_shown(shown))
             times.append(time.perf_counter() - t0)
         full = []
         for _ in range(args.repeats):
             t0 = time.perf_counter()
             with read_session(url_one) as s:
                 df = leaderboard_frame(s)
-            payload = table.postprocess(apply_filters(df, Filters(columns=DEFAULT_COLS)).round(4))
+            payload = table.postprocess(as_shown(apply_filters(df, Filters(columns=DEFAULT_COLS))))
             full.append(time.perf_counter() - t0)
         print(f"main table, all {len(df)} rows x {len(df.columns)} cols: "
               f"median {statistics.median(full) * 1000:.0f} ms"

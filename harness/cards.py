@@ -365,6 +365,14 @@ def primary_metric(task: str, root: Path | None = None) -> tuple[str, bool]:
     return metric, card.metrics[metric].higher_is_better
 
 
+def primary_metric_or_none(task: str, root: Path | None = None) -> tuple[str, bool] | None:
+    """:func:`primary_metric`, or None for a task no card declares (a user's own task in a gate run)."""
+    try:
+        return primary_metric(task, root)
+    except KeyError:
+        return None
+
+
 def group_tasks(root: Path | None = None) -> list[str]:
     """The tasks of the ``near`` group (``tasks/_near.yaml`` must list exactly these)."""
     return [name for name, t in tasks(root).items() if t.group]

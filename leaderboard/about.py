@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from nearcoder.harness import cards
 from nearcoder.harness.cards import Column as TaskColumn  # noqa: F401  (the column type, by its old name)
+from nearcoder.harness.cards import primary_metric_or_none as primary_metric_of
 
 TITLE = "NEARCoder leaderboard"
 
@@ -22,12 +23,26 @@ Rows marked *reported by the seed, not reproduced* are transcribed from the seed
 
 SEED_NOTE = "reported by the seed, not reproduced"
 
+TABLE_NOTE = """
+Click a row to open the model. Scores read *value ± half-width*: the 95 % interval, 1.96 × the standard error
+lm-eval computed from the per-item values (tasks averaged into one column pool their errors; corpus BLEU/chrF
+have none and show no interval). **rank** is every rank the intervals allow (1 + the number of models whose
+interval lies wholly above, to the number whose interval reaches this one); **band** groups models the data
+cannot tell apart: the leader and every model whose `average (ours)` interval overlaps the leader's share band
+1, then the same among the rest. *baseline (floor)* rows (grey) are trivial programs scored by the project's
+own code (chance, a stub, a prompt-blind answer): a model near them has learned nothing. Seed rows are
+transcribed from the deck, not reproduced. Models evaluated on another task version or other data are listed
+apart below, with the reason, and are not ranked with these.
+"""
+
 
 # The seed deck's eight columns first, then the project's stronger ones (``replaces`` names the seed column).
 TASK_COLUMNS: tuple[TaskColumn, ...] = cards.leaderboard_columns()
 
-# "average (ours)": the mean of the project's higher-is-better columns that a model has.
-AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if c.in_average)
+# "average (ours)", the score models are ranked by: the mean of the card columns marked in_average that hold one
+# of their tasks' primary metric (the metric the gate checks by default).
+AVERAGE_COLUMNS = tuple(c.col_name for c in TASK_COLUMNS if c.in_average and c.higher_is_better and any(
+    (p := primary_metric_of(t)) and p[0] in c.metrics for t in c.tasks))
 
 # Metric glossary for the about tab (metric name as lm-eval reports it -> explanation).
 METRIC_TEXT: dict[str, str] = cards.metric_texts()
@@ -45,7 +60,9 @@ Contamination is what the publisher declared (`--contamination`) or the manifest
 
 ## Regression gate
 `nearcoder gate CANDIDATE --baseline BASELINE` compares two lm-eval output directories item by item with a
-seeded paired bootstrap; a metric fails only when the confidence interval of the drop lies beyond the allowed drop.
+seeded paired bootstrap, by default on each task's primary metric. All checks of a run are one family
+(Holm-Bonferroni): an equal-quality candidate fails anywhere at most `--alpha` (5 %) of the time. The report
+states, per check, the smallest drop it detects with 80 % power.
 """
 
 CITATION_TEXT = "NEARCoder eval (this repository). Seed numbers: NEARCoder deck, evaluation table."

@@ -13,14 +13,20 @@ import pandas as pd
 from nearcoder.harness.manifest import CONTAMINATION, MODEL_TYPES
 from nearcoder.leaderboard import about, populate
 from nearcoder.leaderboard.display.columns import (
+    ALL_COLS,
     BENCHMARK_COLS,
-    COLS,
+    CHOOSABLE_COLS,
     COLUMNS,
     DEFAULT_COLS,
+    SCORE_COLS,
     SIZE_CHOICES,
-    ALL_COLS,
+    halfwidth_col,
 )
-from nearcoder.leaderboard.display.formatting import escape_markdown
+from nearcoder.leaderboard.display.formatting import (
+    escape_markdown,
+    styled_table,
+    with_intervals,
+)
 from nearcoder.leaderboard.display.plots import lineage_lines, per_task_bars, score_vs_parameters
 from nearcoder.leaderboard.store.engine import read_session
 
@@ -34,7 +40,8 @@ def _close(fig):
 
 
 def _datatypes(columns: list[str]) -> list[str]:
-    return [_DTYPES.get(c, "str") for c in columns]
+    return [_DTYPES.get(c, "str") if c not in SCORE_COLS else "str" for c in columns]
+
 
 
 def build_app(db_url: str) -> gr.Blocks:
@@ -45,13 +52,20 @@ def build_app(db_url: str) -> gr.Blocks:
             return populate.leaderboard_frame(s)
 
     def render_main(search, types, sizes, stages, show_partial, contamination, show_seed, columns, sort_by, asc):
-        df = populate.apply_filters(table(), populate.Filters(
+        full = table()
+        apart = full[full[C.apart.name] != ""]
+        df = populate.apply_filters(full[full[C.apart.name] == ""], populate.Filters(
             search=search or "", types=types, sizes=sizes, stages=stages, show_partial=show_partial,
-            contamination=contamination, show_seed=show_seed, columns=columns or DEFAULT_COLS))
+            contamination=contamination, show_seed=show_seed, columns=(columns or DEFAULT_COLS) + [C.source.name]))
         if sort_by in df.columns:
             df = df.sort_values(sort_by, ascending=bool(asc), na_position="last", kind="stable", ignore_index=True)
-        cols = list(df.columns)
-        return gr.update(value=df.round(4), headers=cols, datatype=_datatypes(cols)), f"{len(df)} model(s)"
+        shown = with_intervals(df, SCORE_COLS, halfwidth_col)
+        cols = list(shown.columns)
+        apart_cols = [C.model.name, C.apart.name, *SCORE_COLS, *map(halfwidth_col, SCORE_COLS)]
+        apart_shown = with_intervals(apart[apart_cols].dropna(axis=1, how="all"), SCORE_COLS, halfwidth_col)
+        styled = styled_table(shown, C.source.name)  # baseline and seed rows look different
+        return (gr.update(value=styled, headers=cols, datatype=_datatypes(cols)), f"{len(df)} model(s)",
+                gr.update(value=apart_shown, visible=not apart.empty))
 
     def choices():
         df = table()
@@ -117,7 +131,8 @@ def build_app(db_url: str) -> gr.Blocks:
                 with gr.Row():
                     search = gr.Textbox(label="Search models", placeholder="name contains…", elem_id="search",
                                         scale=3)
-                    sort_by = gr.Dropdown(COLS, value=C.average.name, label="Sort by", elem_id="sort-by", scale=2)
+                    sort_by = gr.Dropdown(CHOOSABLE_COLS, value=C.average.name, label="Sort by", elem_id="sort-by",
+                                          scale=2)
                     asc = gr.Checkbox(False, label="ascending", elem_id="ascending", scale=1)
                 with gr.Row():
                     types = gr.CheckboxGroup(list(MODEL_TYPES), label="Type", elem_id="filter-type")
@@ -128,13 +143,15 @@ def build_app(db_url: str) -> gr.Blocks:
                 with gr.Row():
                     show_partial = gr.Checkbox(True, label="show partial runs (--limit)", elem_id="show-partial")
                     show_seed = gr.Checkbox(True, label=f"show seed rows ({about.SEED_NOTE})", elem_id="show-seed")
-                columns = gr.CheckboxGroup(COLS, value=DEFAULT_COLS, label="Columns", elem_id="columns")
+                columns = gr.CheckboxGroup(CHOOSABLE_COLS, value=DEFAULT_COLS, label="Columns", elem_id="columns")
                 count = gr.Markdown(elem_id="row-count")
                 main = gr.Dataframe(headers=DEFAULT_COLS, datatype=_datatypes(DEFAULT_COLS), interactive=False,
                                     elem_id="leaderboard-table", max_height=600, wrap=False,
                                     pinned_columns=1)
-                gr.Markdown("Click a row to open the model. Seed rows are transcribed from the deck, "
-                            "not reproduced.")
+                gr.Markdown(about.TABLE_NOTE)
+                apart_table = gr.Dataframe(label="Shown apart: other task version or data, not ranked with the "
+                                           "table above", interactive=False, elem_id="apart-table", visible=False,
+                                           wrap=True)
             with gr.Tab("Model", id="model"):
                 model = gr.Dropdown([], label="Model", elem_id="model-pick", allow_custom_value=False)
                 header = gr.Markdown(elem_id="model-header")
@@ -169,8 +186,8 @@ def build_app(db_url: str) -> gr.Blocks:
         filters = [search, types, sizes, stages, show_partial, contamination, show_seed, columns, sort_by, asc]
         for comp in filters:
             event = comp.submit if comp is search else comp.change
-            event(render_main, filters, [main, count])
-        search.change(render_main, filters, [main, count])
+            event(render_main, filters, [main, count, apart_table])
+        search.change(render_main, filters, [main, count, apart_table])
         main.select(pick_from_table, [main], [model, tabs])
         model.change(open_model, [model], [header, scores, prov, sample_task, samples])
         sample_task.change(filter_samples, [model, sample_task], [samples])
@@ -178,7 +195,7 @@ def build_app(db_url: str) -> gr.Blocks:
         col.change(plot_params, [col], [p_params])
         bar_models.change(plot_bars, [bar_models], [p_bars])
         lin_model.change(plot_lineage, [lin_model], [p_lin])
-        demo.load(render_main, filters, [main, count]).then(
+        demo.load(render_main, filters, [main, count, apart_table]).then(
             choices, None, [stages, model, bar_models, lin_model]).then(
             plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin]).then(
             plot_bars, [bar_models], [p_bars])

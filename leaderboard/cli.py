@@ -30,6 +30,8 @@ def publish(
     base_model: Optional[str] = typer.Option(None, "--base-model", help="Base model it was trained from."),
     parent: Optional[str] = typer.Option(None, "--parent", help="Parent checkpoint (for the lineage plot)."),
     contamination: Optional[str] = typer.Option(None, "--contamination", help="clean, flagged or unknown."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="model, or baseline for a floor reference row "
+                                       "(default: the results file's nearcoder_provenance, else model)."),
 ) -> None:
     """Publish lm-eval results (and logged samples) to the leaderboard store, in one transaction.
 
@@ -43,7 +45,8 @@ def publish(
 
     try:
         overrides = ModelOverrides(name=name, model_type=model_type, stage=stage, parameters=params,
-                                   base_model=base_model, parent=parent, contamination=contamination)
+                                   base_model=base_model, parent=parent, contamination=contamination,
+                                   kind=kind)
         if server:
             typer.echo(_publish_http(server, output_dirs, overrides))
             return
@@ -119,11 +122,16 @@ def gate(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="lm-eval output directory to compare with."),
     min_: list[str] = typer.Option([], "--min", help="TASK:METRIC=VALUE absolute floor (repeatable)."),
     max_drop: list[str] = typer.Option([], "--max-drop", help="TASK:METRIC=DELTA allowed drop vs the baseline "
-                                       "(repeatable; default with --baseline: 0 for every metric with samples)."),
+                                       "(repeatable, any metric; default with --baseline: 0 for each task's "
+                                       "primary metric)."),
     report: Optional[Path] = typer.Option(None, "--out", "--report", help="Also write the Markdown report here."),
     iters: int = typer.Option(10_000, "--iters", help="Bootstrap resamples."),
     confidence: float = typer.Option(0.95, "--confidence", help="Confidence level of the interval."),
     seed: int = typer.Option(20240607, "--seed", help="Bootstrap seed (same seed, same verdict)."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Family-wise false-alarm rate over all the run's checks "
+                                "(Holm-Bonferroni)."),
+    power: float = typer.Option(0.8, "--power", help="Power at which the report states each check's "
+                                "detectable drop."),
 ) -> None:
     """Fail CI when a checkpoint regresses: exit 0 pass, 1 regression, 2 unusable input.
 
@@ -133,7 +141,8 @@ def gate(
     from nearcoder.leaderboard.gate import UNUSABLE, GateInputError, run_gate
 
     try:
-        result = run_gate(candidate, baseline, min_, max_drop, iters=iters, confidence=confidence, seed=seed)
+        result = run_gate(candidate, baseline, min_, max_drop, iters=iters, confidence=confidence, seed=seed,
+                          alpha=alpha, power=power)
     except (GateInputError, ValueError) as exc:
         typer.secho(f"nearcoder gate: unusable input: {exc}", fg="red", err=True)
         raise typer.Exit(UNUSABLE) from exc

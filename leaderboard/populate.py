@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nearcoder.leaderboard.about import AVERAGE_COLUMNS, SEED_NOTE, SEED_PARAMETERS, SEED_REPORTED, TASK_COLUMNS
-from nearcoder.leaderboard.display.columns import BENCHMARK_COLS, COLS, COLUMNS, size_bucket
+from nearcoder.leaderboard.display.columns import (
+    BENCHMARK_COLS,
+    COLS,
+    COLUMNS,
+    CONFIDENCE_Z,
+    HALFWIDTH_COLS,
+    halfwidth_col,
+    size_bucket,
+)
 from nearcoder.leaderboard.store import models as orm
 
 C = COLUMNS
@@ -18,6 +27,7 @@ MEASURED = "measured"
 
 
 _SCORE_COLS = ["task", "metric", "filter", "value", "stderr", "run_id", "partial", "model_id"]
+BASELINE = "baseline (floor)"  # the source of rows published with kind=baseline
 
 
 def latest_scores(session: Session) -> pd.DataFrame:
@@ -42,50 +52,170 @@ def _column_spec() -> pd.DataFrame:
                          for rank, metric in enumerate(col.metrics)], columns=["task", "metric", "column", "rank"])
 
 
-def _column_values(scores: pd.DataFrame) -> pd.DataFrame:
-    """Pivot scores into task columns, averaging a column's tasks that are present (blank when none)."""
-    empty = pd.DataFrame(columns=["model_id", *BENCHMARK_COLS])
+def _column_hits(scores: pd.DataFrame) -> pd.DataFrame:
+    """The scores that feed a column: first accepted metric spelling per (model, column, task)."""
     if scores.empty:
-        return empty
+        return scores.assign(column=[], rank=[])
     hit = scores[scores["value"].notna()].merge(_column_spec(), on=["task", "metric"])
-    if hit.empty:
+    return hit.sort_values("rank").drop_duplicates(["model_id", "column", "task"])
+
+
+def _column_values(hits: pd.DataFrame) -> pd.DataFrame:
+    """Pivot scores into task columns, averaging a column's tasks that are present (blank when none), with
+    each column's 95 % half-width in its ``halfwidth_col``."""
+    empty = pd.DataFrame(columns=["model_id", *BENCHMARK_COLS, *map(halfwidth_col, BENCHMARK_COLS)])
+    if hits.empty:
         return empty
-    # first accepted metric spelling per task, then the mean over the column's tasks
-    hit = hit.sort_values("rank").drop_duplicates(["model_id", "column", "task"])
-    wide = hit.groupby(["model_id", "column"])["value"].mean().unstack("column")
-    return wide.reindex(columns=BENCHMARK_COLS).reset_index()
+    # a column's tasks pooled as independent: SE = sqrt(sum SE_t^2) / k, unknown when any task has none
+    hits = hits.assign(var=hits["stderr"].astype(float) ** 2, no_se=hits["stderr"].isna())
+    grouped = hits.groupby(["model_id", "column"])
+    wide = grouped["value"].mean().unstack("column").reindex(columns=BENCHMARK_COLS)
+    agg = grouped.agg(var=("var", "sum"), k=("value", "size"), no_se=("no_se", "any"))
+    pooled = (np.sqrt(agg["var"]) / agg["k"]).where(~agg["no_se"])
+    se = pooled.unstack("column").reindex(columns=BENCHMARK_COLS)
+    half = (se * CONFIDENCE_Z).rename(columns=halfwidth_col)
+    return pd.concat([wide, half], axis=1).reset_index()
+
+
+def _average_with_interval(df: pd.DataFrame) -> None:
+    """``average (ours)`` and its half-width (independent columns pooled). Columns without a standard error add
+    no width, so the interval is then a lower bound of the average's uncertainty; without any, no interval."""
+    values = df[list(AVERAGE_COLUMNS)].astype(float)
+    halves = df[[halfwidth_col(c) for c in AVERAGE_COLUMNS]].astype(float).to_numpy()
+    halves = np.where(values.notna().to_numpy(), halves, np.nan)
+    count = values.notna().sum(axis=1)
+    with_error = np.isfinite(halves).any(axis=1)  # no component with a stderr (seed rows): no interval
+    df[C.average.name] = values.mean(axis=1, skipna=True)
+    width = np.sqrt(np.nansum(halves ** 2, axis=1)) / count.replace(0, np.nan)
+    df[halfwidth_col(C.average.name)] = width.where((count > 0) & with_error)
+
+
+def _task_identity(session: Session, hits: pd.DataFrame) -> pd.DataFrame:
+    """(model_id, task) -> task version and data hash of the run each column value came from."""
+    pairs = hits[["model_id", "task", "run_id", "partial"]].drop_duplicates(["model_id", "task"])
+    if pairs.empty:
+        return pairs.assign(version=[], data_hash=[])
+    runs = {rid: (tv or {}, dh) for rid, tv, dh in session.execute(
+        select(orm.Run.id, orm.Run.task_versions, orm.Run.data_hashes)
+        .where(orm.Run.id.in_([int(r) for r in pairs["run_id"].unique()]))).all()}
+    pairs = pairs.copy()
+    pairs["version"] = [str(runs[r][0].get(t)) for r, t in zip(pairs["run_id"], pairs["task"])]
+    pairs["data_hash"] = [_NOT_RECORDED if runs[r][1] is None else runs[r][1].get(t, "") for r, t in
+                          zip(pairs["run_id"], pairs["task"])]
+    return pairs
+
+
+_NOT_RECORDED = "(not recorded)"  # a run published before data hashes were recorded
+
+
+def comparability(identity: pd.DataFrame, kinds: pd.Series) -> dict[int, str]:
+    """model_id -> why it cannot be ranked with the others (models absent from the result are comparable).
+
+    Per task, the board's reference is the (task version, data hash) that most models share (ties: the most
+    recently published). A model whose column value for a task comes from another version or data is shown
+    apart, with the reason; so is one published before data hashes were recorded."""
+    if identity.empty:
+        return {}
+    ident = identity.assign(kind=identity["model_id"].map(kinds).fillna("model"))
+    known = ident[ident["data_hash"] != _NOT_RECORDED]
+    # models vote for a task's reference; baseline rows only when no model ran the task
+    known = known.assign(voter=(known["kind"] == "model") | ~known.groupby("task")["kind"].transform(
+        lambda k: (k == "model").any()))
+    votes = (known[known["voter"]].groupby(["task", "version", "data_hash"])
+             .agg(n=("run_id", "size"), newest=("run_id", "max")).reset_index()
+             .sort_values(["task", "n", "newest"], ascending=[True, False, False])
+             .drop_duplicates("task").rename(columns={"version": "ref_version", "data_hash": "ref_hash"}))
+    ident = ident.merge(votes[["task", "ref_version", "ref_hash"]], on="task", how="left")
+    reasons = []
+    for r in ident.itertuples():
+        if r.data_hash == _NOT_RECORDED:
+            reasons.append(f"{r.task}: no data hash (published before they were recorded; republish)")
+        elif r.version != r.ref_version:
+            reasons.append(f"{r.task}: task version {r.version} (board: {r.ref_version})")
+        elif r.data_hash != r.ref_hash:
+            subset = ", a --limit run scores a subset" if r.partial else ""
+            reasons.append(f"{r.task}: data hash {r.data_hash[:10] or 'none'} "
+                           f"(board: {r.ref_hash[:10] or 'none'}{subset})")
+        else:
+            reasons.append("")
+    ident["why"] = reasons
+    apart = ident[ident["why"] != ""].sort_values("task")
+    return apart.groupby("model_id")["why"].agg("; ".join).to_dict()
+
+
+def rank_bands(score: pd.Series, halfwidth: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rank ranges and rank bands from scores and 95 % half-widths (higher is better), arena-style.
+
+    - rank range of model i: from 1 + #{models whose interval lies wholly above i's} to #{models whose interval
+      reaches i's or higher}: every rank the intervals allow.
+    - bands: the best remaining model and every remaining model whose interval overlaps its interval form the
+      next band (1, 2, ...). A model without a half-width counts as a point.
+    Rows with no score get neither."""
+    ranks = pd.Series("", index=score.index, dtype=object)
+    bands = pd.Series(np.nan, index=score.index, dtype=float)
+    valid = score.notna().to_numpy()
+    s = score.to_numpy(dtype=float)[valid]
+    h = np.nan_to_num(halfwidth.reindex(score.index).to_numpy(dtype=float)[valid])
+    lo, hi = s - h, s + h
+    best = 1 + (lo[None, :] > hi[:, None]).sum(axis=1)
+    worst = (hi[None, :] >= lo[:, None]).sum(axis=1)
+    ranks[valid] = [str(b) if b == w else f"{b}–{w}" for b, w in zip(best, worst)]
+    band_of = np.zeros(s.size)
+    order = np.argsort(-s, kind="stable")
+    band = 0
+    for leader in order:
+        if band_of[leader]:
+            continue
+        band += 1
+        band_of[(band_of == 0) & (hi >= lo[leader])] = band
+    bands[valid] = band_of
+    return ranks, bands
 
 
 def leaderboard_frame(session: Session, include_seed: bool = True) -> pd.DataFrame:
-    """The full main table (before filtering): one row per model, fixed columns then task columns."""
+    """The full main table (before filtering): one row per model, fixed columns, task columns, half-widths.
+
+    Measured models that can be ranked together get a rank range and band by ``average (ours)``; models whose
+    task versions or data differ from the board's carry ``shown apart because``; baseline (floor) and seed
+    rows are references and are not ranked."""
     models = pd.DataFrame.from_records(
         [tuple(r) for r in session.connection().execute(
             select(orm.Model.id, orm.Model.name, orm.Model.model_type, orm.Model.stage, orm.Model.parameters,
-                   orm.Model.contamination))],
+                   orm.Model.contamination, orm.Model.kind))],
         columns=["model_id", C.model.name, C.model_type.name, C.stage.name, C.parameters.name,
-                 C.contamination.name],
+                 C.contamination.name, "kind"],
     )
     scores = latest_scores(session)
-    wide = _column_values(scores)
+    hits = _column_hits(scores)
+    wide = _column_values(hits)
     partial = (scores.groupby("model_id")["partial"].any().rename(C.partial.name) if not scores.empty
                else pd.Series(name=C.partial.name, dtype=bool))
     df = models.merge(wide, on="model_id", how="left").merge(partial, on="model_id", how="left")
     df[C.partial.name] = df[C.partial.name].fillna(False).astype(bool)
-    df[C.source.name] = MEASURED
+    df[C.source.name] = np.where(df["kind"] == "baseline", BASELINE, MEASURED)
+    apart = comparability(_task_identity(session, hits), models.set_index("model_id")["kind"])
+    df[C.apart.name] = [apart.get(m, "") for m in df["model_id"]]
     if include_seed:
         seed = pd.DataFrame([{C.model.name: r["model"], C.model_type.name: "fine-tuned" if r["parent"] else "base",
                               C.stage.name: r["stage"], C.parameters.name: SEED_PARAMETERS,
                               C.contamination.name: "unknown", C.partial.name: False, C.source.name: SEED_NOTE,
-                              **{k: r[k] for k in BENCHMARK_COLS if k in r}} for r in SEED_REPORTED])
+                              C.apart.name: "", **{k: r[k] for k in BENCHMARK_COLS if k in r}}
+                             for r in SEED_REPORTED])
         df = pd.concat([df, seed], ignore_index=True) if not df.empty else seed
-    for col in BENCHMARK_COLS:
+    for col in BENCHMARK_COLS + [halfwidth_col(c) for c in BENCHMARK_COLS]:
         if col not in df:
             df[col] = float("nan")
-    df[C.average.name] = df[list(AVERAGE_COLUMNS)].astype(float).mean(axis=1, skipna=True)
+    _average_with_interval(df)
+    ranked = (df[C.source.name] == MEASURED) & (df[C.apart.name] == "")
+    df[C.rank.name], df[C.band.name] = "", float("nan")
+    if ranked.any():
+        ranks, bands = rank_bands(df.loc[ranked, C.average.name], df.loc[ranked, halfwidth_col(C.average.name)])
+        df.loc[ranked, C.rank.name], df.loc[ranked, C.band.name] = ranks, bands
     df[C.size.name] = df[C.parameters.name].map(size_bucket)
-    df = df.reindex(columns=COLS)
-    return df.sort_values([C.average.name, C.model.name], ascending=[False, True], na_position="last",
-                          ignore_index=True)
+    order = df[C.source.name].map({MEASURED: 0, SEED_NOTE: 1, BASELINE: 2})
+    df = df.assign(_order=order).sort_values(["_order", C.average.name, C.model.name],
+                                             ascending=[True, False, True], na_position="last", ignore_index=True)
+    return df.reindex(columns=COLS + HALFWIDTH_COLS)
 
 
 @dataclass
@@ -120,7 +250,7 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     out = df[mask]
     if f.columns:
         keep = [c for c in COLS if c in f.columns or c == C.model.name]
-        out = out[keep]
+        out = out[keep + [halfwidth_col(c) for c in keep if halfwidth_col(c) in out.columns]]
     return out.reset_index(drop=True)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from nearcoder.harness.manifest import CONTAMINATION
-from nearcoder.leaderboard.read_results import EvalRun, ResultsError, read_output_dir
+from nearcoder.leaderboard.read_results import KINDS, EvalRun, ResultsError, read_output_dir
 
 
 @dataclass
@@ -25,6 +25,7 @@ class ModelOverrides:
     base_model: str | None = None
     parent: str | None = None
     contamination: str | None = None
+    kind: str | None = None  # "baseline" marks a floor reference row (default: the results file's provenance)
 
     def __post_init__(self):
         from nearcoder.harness.manifest import MODEL_TYPES
@@ -33,6 +34,8 @@ class ModelOverrides:
             raise ValueError(f"--type must be one of {MODEL_TYPES}, got {self.model_type!r}")
         if self.contamination is not None and self.contamination not in CONTAMINATION:
             raise ValueError(f"--contamination must be one of {CONTAMINATION}, got {self.contamination!r}")
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"--kind must be one of {KINDS}, got {self.kind!r}")
         if self.parameters is not None and self.parameters <= 0:
             raise ValueError(f"--params must be positive, got {self.parameters}")
 
@@ -47,6 +50,7 @@ class ModelInfo:
     parameters: int | None
     contamination: str
     manifest: dict[str, Any] | None
+    kind: str = "model"
 
 
 @dataclass
@@ -94,6 +98,7 @@ def model_info(run: EvalRun, overrides: ModelOverrides) -> ModelInfo:
         parameters=overrides.parameters or (int(params) if isinstance(params, (int, float)) and params > 0 else None),
         contamination=overrides.contamination or (contamination if contamination in CONTAMINATION else "unknown"),
         manifest=manifest,
+        kind=overrides.kind or run.kind,
     )
     return info
 
@@ -160,7 +165,7 @@ def write_runs(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]], att
     raise AssertionError("unreachable")
 
 
-_MODEL_FIELDS = ("base_model", "model_type", "stage", "parent", "parameters", "manifest", "contamination")
+_MODEL_FIELDS = ("base_model", "model_type", "stage", "parent", "parameters", "manifest", "contamination", "kind")
 
 
 def _merge_model(current: dict, info: ModelInfo) -> dict:
@@ -226,6 +231,7 @@ def _write_runs_once(db_url: str, prepared: list[tuple[EvalRun, ModelInfo, list]
             lm_eval_version=run.lm_eval_version, git_hash=run.git_hash, date=run.date, limit=run.limit,
             partial=run.partial, config=_jsonable(run.config), task_versions=_jsonable(run.task_versions),
             task_hashes=_jsonable(run.task_hashes), n_samples=_jsonable(run.n_samples), provenance=provenance,
+            data_hashes=_jsonable(run.data_hashes),
         ) for run, info, _ in todo])
         run_ids: dict[str, int] = {}
         for chunk in _chunks([run.content_hash for run, _, _ in todo]):

@@ -11,12 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 MAX_TEXT = 20_000  # characters of prompt / generation kept per sample
+KINDS = ("model", "baseline")  # a checkpoint's results, or a floor reference row (stub, chance, prompt-blind)
+PROVENANCE_KEY = "nearcoder_provenance"  # optional top-level object: {"kind": "baseline", "description": ...}
+# The parts of an lm-eval task config that decide which items are scored, and how they are turned into prompts
+# and targets. ``metadata`` is left out: lm-eval copies the model arguments into it.
+DATA_CONFIG_KEYS = ("dataset_path", "dataset_name", "dataset_kwargs", "custom_dataset", "process_docs",
+                    "training_split", "validation_split", "test_split", "fewshot_split", "doc_to_text",
+                    "doc_to_target", "doc_to_choice", "description", "target_delimiter", "fewshot_delimiter",
+                    "num_fewshot", "fewshot_config", "repeats")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class ResultsError(ValueError):
@@ -72,6 +82,8 @@ class EvalRun:
     higher_is_better: dict[str, dict[str, bool]]
     scores: list[Score]
     sample_files: list[Path] = field(default_factory=list)
+    kind: str = "model"
+    data_hashes: dict[str, str] = field(default_factory=dict)  # task -> hash of its items (see task_data_hash)
 
     @property
     def partial(self) -> bool:
@@ -172,6 +184,13 @@ def parse_results(path: Path, raw: bytes | None = None) -> EvalRun:
         if key in data and not isinstance(data[key], dict):
             raise ResultsError(f"{path}: '{key}' must be an object, got {type(data[key]).__name__}")
 
+    provenance = data.get(PROVENANCE_KEY) or {}
+    if not isinstance(provenance, dict) or provenance.get("kind", "model") not in KINDS:
+        raise ResultsError(f"{path}: '{PROVENANCE_KEY}' must be an object with 'kind' one of {KINDS}, "
+                           f"got {provenance!r}")
+    configs = data.get("configs") or {}
+    if not isinstance(configs, dict):
+        raise ResultsError(f"{path}: 'configs' must be an object, got {type(configs).__name__}")
     run = EvalRun(
         path=path,
         content_hash=hashlib.sha256(raw).hexdigest(),
@@ -187,9 +206,28 @@ def parse_results(path: Path, raw: bytes | None = None) -> EvalRun:
         n_samples=data.get("n-samples") or {},
         higher_is_better=data.get("higher_is_better") or {},
         scores=scores,
+        kind=provenance.get("kind", "model"),
     )
+    run.data_hashes = {t: h for t in run.tasks
+                       if (h := task_data_hash(configs.get(t), run.task_hashes.get(t))) is not None}
     run.sample_files = _matching_sample_files(path, run.tasks)
     return run
+
+
+def task_data_hash(config: dict | None, lm_eval_task_hash: str | None) -> str | None:
+    """A hash of what a task scored: the data-defining fields of its lm-eval config (loader source code,
+    dataset path/revision, split, prompt and target templates) and lm-eval's own ``task_hashes`` entry (a
+    hash of every logged item's document, prompt and target; present with ``--log_samples``). Computed when
+    a results file is read, i.e. at publish time. None when the results carry neither."""
+    parts: dict[str, Any] = {}
+    if isinstance(config, dict):
+        parts["config"] = {k: config[k] for k in DATA_CONFIG_KEYS if k in config}
+    if lm_eval_task_hash:
+        parts["items"] = lm_eval_task_hash
+    if not parts:
+        return None
+    text = _ADDRESS.sub("", json.dumps(parts, sort_keys=True, default=str))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _timestamp(path: Path) -> str:

@@ -1,8 +1,10 @@
-"""Pure, typed statistics for the regression gate: a seeded paired bootstrap over items."""
+"""Pure, typed statistics for the regression gate: a seeded paired bootstrap over items, one-sided bootstrap
+p-values, Holm's family-wise correction and the minimum detectable drop."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Callable, Sequence
 
 import numpy as np
@@ -20,6 +22,13 @@ class BootstrapCI:
     n_items: int
     iters: int
     confidence: float
+    resampled: np.ndarray | None = field(default=None, compare=False, repr=False)  # the bootstrap means
+
+    @property
+    def standard_error(self) -> float:
+        """Bootstrap standard error of the paired difference (0 when the resamples were not kept)."""
+        return float(np.std(self.resampled, ddof=1)) if self.resampled is not None and self.resampled.size > 1 \
+            else 0.0
 
 
 def paired_bootstrap_ci(
@@ -52,7 +61,7 @@ def paired_bootstrap_ci(
         means[start:stop] = diffs[idx].mean(axis=1)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(means, [alpha, 1 - alpha])
-    return BootstrapCI(float(diffs.mean()), float(low), float(high), int(diffs.size), iters, confidence)
+    return BootstrapCI(float(diffs.mean()), float(low), float(high), int(diffs.size), iters, confidence, means)
 
 
 def is_regression(ci: BootstrapCI, max_drop: float, higher_is_better: bool = True) -> bool:
@@ -92,4 +101,43 @@ def paired_bootstrap_corpus_ci(
     alpha = (1 - confidence) / 2
     low, high = np.quantile(diffs, [alpha, 1 - alpha])
     full = score(c.sum(axis=0)) - score(b.sum(axis=0))
-    return BootstrapCI(float(full), float(low), float(high), int(c.shape[0]), iters, confidence)
+    return BootstrapCI(float(full), float(low), float(high), int(c.shape[0]), iters, confidence, diffs)
+
+
+def regression_p_value(ci: BootstrapCI, max_drop: float, higher_is_better: bool = True) -> float:
+    """One-sided bootstrap p-value of "the candidate lost more than ``max_drop``".
+
+    H0: true difference >= -max_drop (higher is better). p = (1 + #resamples >= -max_drop) / (iters + 1): the
+    dual of the percentile interval, so ``p < a`` exactly when the one-sided (1 - a) upper percentile bound
+    lies below -max_drop; the +1 keeps p > 0 with finitely many resamples.
+    """
+    if ci.resampled is None:
+        raise ValueError("the bootstrap resamples were not kept; cannot compute a p-value")
+    if higher_is_better:
+        beyond = int(np.count_nonzero(ci.resampled >= -max_drop))
+    else:
+        beyond = int(np.count_nonzero(ci.resampled <= max_drop))
+    return (1 + beyond) / (ci.resampled.size + 1)
+
+
+def holm_adjust(p_values: Sequence[float]) -> list[float]:
+    """Holm-Bonferroni adjusted p-values (same order as given): reject check i at family-wise level alpha
+    exactly when its adjusted p <= alpha. Controls the family-wise error rate under any dependence."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def minimum_detectable_drop(standard_error: float, alpha: float, power: float = 0.8) -> float:
+    """The smallest true drop (beyond the allowance) that a one-sided level-``alpha`` test detects with
+    probability ``power``, in the paired normal approximation: (z[1-alpha] + z[power]) x SE, where SE is the
+    standard error of mean(candidate - baseline) (the bootstrap's, i.e. about sd(per-item differences)/sqrt(n))."""
+    if not 0 < alpha < 1 or not 0 < power < 1:
+        raise ValueError(f"alpha and power must be in (0, 1), got {alpha}, {power}")
+    z = NormalDist().inv_cdf
+    return (z(1 - alpha) + z(power)) * standard_error

@@ -22,9 +22,14 @@ def write_output_dir(
     parameters: int | None = None,
     outcomes: Mapping[str, Sequence[dict]] | None = None,
     date: float = 1767225600.0,
+    task_versions: Mapping[str, object] | None = None,
+    data_tag: str = "",
+    kind: str | None = None,
 ) -> Path:
     """``item_scores[task][metric]`` lists per-item values; the aggregate is their mean, or the corpus BLEU/chrF
-    when the values are ``(reference, prediction)`` pairs. Returns the results file."""
+    when the values are ``(reference, prediction)`` pairs. ``task_versions`` overrides a task's version (default
+    0.1), ``data_tag`` changes every task's item hash (other data), ``kind="baseline"`` marks a floor row.
+    Returns the results file."""
     sanitized = model.replace("/", "__")
     directory = Path(out) / sanitized
     directory.mkdir(parents=True, exist_ok=True)
@@ -48,8 +53,8 @@ def write_output_dir(
         results[task] = entry
         n_samples[task] = {"original": n if limit is None else n * 2, "effective": n}
         hib[task] = {m: True for m in metrics}
-        versions[task] = 0.1
-        hashes[task] = hashlib.sha256(task.encode()).hexdigest()
+        versions[task] = (task_versions or {}).get(task, 0.1)
+        hashes[task] = hashlib.sha256((task + data_tag).encode()).hexdigest()
         with (directory / f"samples_{task}_{timestamp}.jsonl").open("w") as fh:
             for i in range(n):
                 row = {"doc_id": i, "doc": {"id": f"{task}-{i}"}, "target": f"reference {i}",
@@ -70,6 +75,22 @@ def write_output_dir(
         "git_hash": "0000000", "date": date, "lm_eval_version": "0.4.13", "task_hashes": hashes,
         "model_source": "hf", "model_name": model, "model_name_sanitized": sanitized,
     }
+    if kind is not None:
+        data["nearcoder_provenance"] = {"kind": kind}
     path = directory / f"results_{timestamp}.json"
     path.write_text(json.dumps(data, indent=2))
     return path
+
+
+def simulated_pair(rng, n_items: int, drop: float = 0.0) -> tuple[list[float], list[float]]:
+    """Per-item 0/1 outcomes of a (candidate, baseline) pair of checkpoints on ``n_items`` items.
+
+    Items differ in difficulty (pass probabilities uniform on [0, 1], shared by both sides, as real items are
+    easy or hard for every checkpoint); each side draws its own outcomes. ``drop`` > 0 scales the candidate's
+    probabilities so its expected score is ``drop`` lower: drop=0 is two checkpoints of equal quality.
+    """
+    import numpy as np
+
+    p = rng.uniform(0.0, 1.0, n_items)
+    p_cand = np.clip(p * (1.0 - drop / p.mean()), 0.0, 1.0) if drop else p
+    return ((rng.random(n_items) < p_cand).astype(float).tolist(), (rng.random(n_items) < p).astype(float).tolist())

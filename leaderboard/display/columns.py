@@ -22,6 +22,8 @@ class ColumnContent:
 @dataclass(frozen=True)
 class _Fixed:
     model: ColumnContent = ColumnContent("model", "str", never_hidden=True)
+    rank: ColumnContent = ColumnContent("rank", "str")  # range of ranks the intervals allow, e.g. "1-3"
+    band: ColumnContent = ColumnContent("band", "number")  # rank band (see populate.rank_bands)
     model_type: ColumnContent = ColumnContent("type", "str")
     stage: ColumnContent = ColumnContent("stage", "str")
     parameters: ColumnContent = ColumnContent("parameters", "number")
@@ -30,6 +32,7 @@ class _Fixed:
     contamination: ColumnContent = ColumnContent("contamination", "str", displayed_by_default=False)
     source: ColumnContent = ColumnContent("source", "str")
     average: ColumnContent = ColumnContent("average (ours)", "number")
+    apart: ColumnContent = ColumnContent("shown apart because", "str", displayed_by_default=False, hidden=True)
 
 
 COLUMNS = _Fixed()
@@ -37,7 +40,18 @@ FIXED_COLS: list[ColumnContent] = [getattr(COLUMNS, f) for f in COLUMNS.__datacl
 TASK_COLS: list[ColumnContent] = [ColumnContent(t.col_name, "number", t.displayed) for t in TASK_COLUMNS]
 ALL_COLS: list[ColumnContent] = FIXED_COLS + TASK_COLS
 COLS: list[str] = [c.name for c in ALL_COLS]
+CHOOSABLE_COLS: list[str] = [c.name for c in ALL_COLS if not c.hidden]
 BENCHMARK_COLS: list[str] = [c.name for c in TASK_COLS]
+SCORE_COLS: list[str] = BENCHMARK_COLS + [COLUMNS.average.name]  # the columns that carry an interval
+CONFIDENCE_Z = 1.96  # intervals are value +- 1.96 standard errors (95 %)
+
+
+def halfwidth_col(name: str) -> str:
+    """The companion column holding the 95 % half-width of score column ``name``."""
+    return f"{name} ±"
+
+
+HALFWIDTH_COLS: list[str] = [halfwidth_col(c) for c in SCORE_COLS]
 DEFAULT_COLS: list[str] = [c.name for c in ALL_COLS if c.displayed_by_default and not c.hidden]
 
 SIZE_BUCKETS: tuple[tuple[str, float], ...] = (("<1B", 1e9), ("1-3B", 3.5e9), ("3-8B", 8.5e9), ("8B+", float("inf")))

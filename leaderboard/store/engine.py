@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +58,7 @@ def _make_engine(url: str) -> Engine:
         conn.info["write"] = False
         driver.execute("PRAGMA foreign_keys=ON")
     return engine
+
 
 
 @lru_cache(maxsize=16)

@@ -28,6 +28,7 @@ class Model(Base):
     parent: Mapped[str | None] = mapped_column(String(300))
     contamination: Mapped[str] = mapped_column(String(20), default="unknown")  # clean / flagged / unknown
     manifest: Mapped[dict | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(20), default="model", server_default="model")  # model / baseline
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     runs: Mapped[list["Run"]] = relationship(back_populates="model", cascade="all, delete-orphan")
@@ -51,6 +52,7 @@ class Run(Base):
     n_samples: Mapped[dict] = mapped_column(JSON)
     # "evaluated" when the leaderboard's own worker produced it from a queued request, else "self-reported"
     provenance: Mapped[str] = mapped_column(String(20), default="self-reported", server_default="self-reported")
+    data_hashes: Mapped[dict | None] = mapped_column(JSON)  # task -> read_results.task_data_hash, at publish
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     model: Mapped[Model] = relationship(back_populates="runs")

@@ -131,3 +131,9 @@ def running_server(db_url: str, cwd: Path, token: str = ""):
 def start_server():
     """The :func:`running_server` context manager, for tests that need a live leaderboard process."""
     return running_server
+
+
+@pytest.fixture
+def lm_eval_cli():
+    """:func:`run_lm_eval`, for tests that run the real lm-eval CLI themselves."""
+    return run_lm_eval

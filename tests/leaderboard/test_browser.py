@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,14 +64,23 @@ def _wait_text(page, selector: str, text: str, timeout_ms: int = 15000) -> None:
         arg=[selector, text], timeout=timeout_ms)
 
 
-def test_load_sort_filter_open_model_and_sample(server):
+@contextmanager
+def _browser(width: int, height: int):
+    """Headless Debian Chromium through Playwright, closed afterwards; skips when either is missing."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def test_load_sort_filter_open_model_and_sample(server):
+    with _browser(1400, 1000) as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(server)
@@ -120,4 +130,55 @@ def test_load_sort_filter_open_model_and_sample(server):
         page.get_by_role("tab", name="About").click()
         _wait_text(page, "body", "key_fact_recall")
         assert dialogs == []
-        browser.close()
+
+
+@pytest.fixture
+def stats_server(tmp_path, db_url, start_server):
+    """Three comparable models (two within each other's interval), a floor row, a model on other task data."""
+    n = 164
+    for name, share in (("leader-7b", 0.62), ("close-3b", 0.58), ("far-1b", 0.25)):
+        k = round(n * share)
+        write_output_dir(tmp_path / name, name, {"near_humaneval_js": {"pass@1": [1.0] * k + [0.0] * (n - k)}},
+                         parameters=1_000_000_000)
+        publish(db_url, [tmp_path / name])
+    write_output_dir(tmp_path / "floor", "baseline/empty-program", {"near_humaneval_js": {"pass@1": [0.0] * n}},
+                     kind="baseline")
+    write_output_dir(tmp_path / "other", "other-data-model", {"near_humaneval_js": {"pass@1": [1.0] * n}},
+                     data_tag="-changed-items")
+    publish(db_url, [tmp_path / "floor", tmp_path / "other"])
+    with start_server(db_url, tmp_path) as url:
+        yield url
+
+
+def _cells(page, table: str, row_name: str) -> list[str]:
+    return page.evaluate(
+        """([sel, name]) => {
+             const row = Array.from(document.querySelectorAll(sel + ' .virtual-row')).find(
+               r => (r.querySelector('[role=gridcell][data-col="0"]') || {innerText: ''}).innerText.trim() === name);
+             return row ? Array.from(row.querySelectorAll('[role=gridcell]')).map(c => c.innerText.trim()) : [];
+           }""", [table, row_name])
+
+
+def test_intervals_rank_bands_baseline_rows_and_apart_table(stats_server):
+    with _browser(1600, 1100) as page:
+        page.goto(stats_server)
+        rows = _wait_rows(page, lambda r: "leader-7b" in r and "baseline/empty-program" in r)
+        measured = [r for r in rows if r in ("leader-7b", "close-3b", "far-1b")]
+        assert measured == ["leader-7b", "close-3b", "far-1b"]
+        assert "other-data-model" not in rows  # not ranked with the others ...
+        _wait_text(page, "#apart-table", "other-data-model")  # ... but listed apart, with the reason
+        _wait_text(page, "#apart-table", "near_humaneval_js: data hash")
+        page.screenshot(path=str(ARTIFACTS / "leaderboard-stats.png"), full_page=True)
+        leader, close, far = (_cells(page, "#leaderboard-table", n) for n in ("leader-7b", "close-3b", "far-1b"))
+        assert "1–2" in leader and "1–2" in close and "3" in far  # rank ranges
+        assert "0.622 ± 0.074" in leader, " | ".join(leader)  # 102/164 ± 1.96 x stderr
+        floor = _cells(page, "#leaderboard-table", "baseline/empty-program")
+        assert "baseline (floor)" in floor and "0.000 ± 0.000" in floor
+        # the floor row is styled apart from measured rows
+        styles = page.evaluate(
+            """() => Array.from(document.querySelectorAll('#leaderboard-table .virtual-row')).map(r => {
+                 const c = r.querySelector('[role=gridcell][data-col="0"]');
+                 return [c.innerText.trim(), getComputedStyle(c).fontStyle, getComputedStyle(c).backgroundColor];
+               })""")
+        by_name = {name: (font, bg) for name, font, bg in styles}
+        assert by_name["baseline/empty-program"] != by_name["leader-7b"], styles

@@ -55,12 +55,13 @@ def test_corpus_bleu_is_bootstrapped_over_items(tmp_path):
     noisy[5] = (refs[5], refs[5].rsplit(" ", 4)[0])
     noisy[9] = (refs[9], refs[9])
     cand, base_dir = _dirs(tmp_path / "noise", noisy, base, metric="bleu", task="near_questions")
-    report = run_gate(cand, base_dir)
+    bleu = ["near_questions:bleu=0"]  # not the task's primary metric: named explicitly
+    report = run_gate(cand, base_dir, max_drops=bleu)
     (check,) = report.checks
     assert check.metric == "bleu" and check.ci is not None and report.exit_code == 0, report.markdown()
     dropped = [(r, "gas gas wallet") if i % 2 else (r, p) for i, (r, p) in enumerate(base)]  # half now wrong
     cand, base_dir = _dirs(tmp_path / "drop", dropped, base, metric="bleu", task="near_questions")
-    report = run_gate(cand, base_dir)
+    report = run_gate(cand, base_dir, max_drops=bleu)
     assert report.exit_code == 1 and report.checks[0].ci.high < 0, report.markdown()
     # the full-corpus difference equals the difference of the aggregates lm-eval-style files report
     import json
@@ -138,6 +139,48 @@ def test_gate_on_real_lm_eval_output(real_output, tmp_path):
     pairs = ev.pairs[("near_questions", "bleu")]
     stats, score = item_statistics("bleu", [pairs[i] for i in sorted(pairs)])
     assert score(stats.sum(axis=0)) == pytest.approx(ev.values[("near_questions", "bleu")], abs=1e-9)
-    worse = runner.invoke(app, ["gate", str(real_output), "--baseline", str(better)])
+    worse = runner.invoke(app, ["gate", str(real_output), "--baseline", str(better),
+                                "--max-drop", "near_questions:rouge1=0"])
     assert worse.exit_code == 1, worse.output
     assert "near_questions:rouge1" in worse.output and "**FAIL**" in worse.output
+
+
+def test_default_checks_one_primary_metric_per_task_and_states_detectable_drop(tmp_path):
+    base = _base(n=164, seed=7)
+    cand = base.copy()
+    cand[np.flatnonzero(base)[:3]] = 0.0
+    write_output_dir(tmp_path / "c", "c", {"near_humaneval_js": {"pass@1": list(cand), "bleu": list(cand)},
+                                           "my_task": {"score": list(cand)}})
+    write_output_dir(tmp_path / "b", "b", {"near_humaneval_js": {"pass@1": list(base), "bleu": list(base)},
+                                           "my_task": {"score": list(base)}})
+    report = run_gate(tmp_path / "c", tmp_path / "b")
+    assert [(c.task, c.metric) for c in report.checks] == [("near_humaneval_js", "pass@1")]
+    (check,) = report.checks
+    assert 0 < check.p_value <= check.p_adjusted <= 1 and check.passed == (check.p_adjusted > 0.05)
+    # paired normal approximation from the observed discordance: 3 discordant items of 164
+    sd = np.std(cand - base, ddof=0) / np.sqrt(164)
+    assert check.detectable_drop == pytest.approx((1.645 + 0.8416) * sd, rel=0.1)
+    text = report.markdown()
+    assert "no primary metric declared" in text and "my_task" in text
+    assert "allowed drop 0 is below what 164 items resolve" in text
+    assert "Holm p" in text and "detectable drop (80%)" in text
+    # any metric can still be chosen; a generous allowance raises no resolution warning
+    wide = run_gate(tmp_path / "c", tmp_path / "b", max_drops=["my_task:score=0.5"])
+    assert [(c.task, c.metric) for c in wide.checks] == [("my_task", "score")]
+    assert not any("resolve" in w for w in wide.warnings)
+
+
+def test_holm_fails_a_real_drop_among_many_checks(tmp_path):
+    base = _base(n=164, seed=3)
+    dropped = base.copy()
+    dropped[np.flatnonzero(base)[:30]] = 0.0
+    items_c = {f"t{i}": {"m": list(base)} for i in range(9)} | {"t9": {"m": list(dropped)}}
+    items_b = {f"t{i}": {"m": list(base)} for i in range(10)}
+    write_output_dir(tmp_path / "c", "c", items_c)
+    write_output_dir(tmp_path / "b", "b", items_b)
+    report = run_gate(tmp_path / "c", tmp_path / "b", max_drops=[f"t{i}:m=0" for i in range(10)])
+    assert report.exit_code == 1
+    assert [c.task for c in report.checks if not c.passed] == ["t9"]
+    assert run_gate(tmp_path / "c", tmp_path / "b", max_drops=["t9:m=0"], alpha=1e-9).exit_code == 0
+    with pytest.raises(GateInputError, match="--alpha"):
+        run_gate(tmp_path / "c", tmp_path / "b", alpha=1.5)

@@ -2,7 +2,7 @@ import pytest
 import math
 
 from nearcoder.leaderboard.about import SEED_NOTE
-from nearcoder.leaderboard.display.columns import BENCHMARK_COLS, COLS, COLUMNS as C, size_bucket
+from nearcoder.leaderboard.display.columns import BENCHMARK_COLS, COLS, COLUMNS as C, HALFWIDTH_COLS, size_bucket
 from nearcoder.leaderboard.populate import (
     Filters,
     apply_filters,
@@ -43,7 +43,7 @@ def test_main_table_columns_blanks_and_means(tmp_path, db_url):
     _board(tmp_path, db_url)
     with read_session(db_url) as s:
         df = leaderboard_frame(s)
-    assert list(df.columns) == COLS
+    assert list(df.columns) == COLS + HALFWIDTH_COLS
     alpha = df[df[C.model.name] == "alpha"].iloc[0]
     assert alpha["humanEval_bleu"] == 0.2  # mean of JS (0.3) and Rust (0.1)
     assert alpha["humanEval_js_pass@1"] == 0.5 and alpha["humanEval_rust_pass@1"] == 0.0
