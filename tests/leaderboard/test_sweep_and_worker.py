@@ -72,52 +72,44 @@ def test_sweep_reports_a_failing_job_after_its_retries(tiny_model, tmp_path):
     assert "failed" in out and "after 2 attempts" in out and runs(db) == []
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# Two raylets on this machine, both on 127.0.0.1 (Ray's own multi-node test utility), in a helper process that
+# prints the cluster address and shuts the cluster down when its stdin closes.
+TWO_NODE_CLUSTER = """
+import sys
+from ray.cluster_utils import Cluster
+cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+cluster.add_node(num_cpus=1)
+cluster.wait_for_nodes()
+print(cluster.address, flush=True)
+sys.stdin.read()
+cluster.shutdown()
+"""
 
 
 def test_sweep_on_a_two_node_ray_cluster_over_loopback(smoke_checkpoints, tmp_path):
-    port = _free_port()
-    ray = [sys.executable, "-c", "import sys; from ray.scripts.scripts import main; sys.argv[0] = 'ray'; main()"]
-    common = ["--num-cpus", "1", "--num-gpus", "0", "--block", "--disable-usage-stats"]
-    head = subprocess.Popen([*ray, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
-                             "--include-dashboard", "false", *common], env=ENV, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = None
+    env = {**ENV, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}  # every node on 127.0.0.1, nothing on the network
+    cluster = subprocess.Popen([sys.executable, "-c", TWO_NODE_CLUSTER], env=env, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
-        time.sleep(10)
-        worker = subprocess.Popen([*ray, "start", "--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1",
-                                   *common], env=ENV, start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        nodes = "0"
-        for _ in range(60):  # both raylets registered
-            probe = subprocess.run([sys.executable, "-c", "import ray; ray.init(address='127.0.0.1:%d', "
-                                    "log_to_driver=False); print(len([n for n in ray.nodes() if n['Alive']]))" % port],
-                                   capture_output=True, text=True, env=ENV, timeout=120)
-            nodes = probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else "0"
-            if nodes == "2":
-                break
-            time.sleep(2)
-        assert nodes == "2", probe.stderr[-2000:]
+        address = cluster.stdout.readline().strip()
+        assert address.startswith("127.0.0.1:"), address
+        probe = subprocess.run([sys.executable, "-c", "import ray; ray.init(address='%s', log_to_driver=False); "
+                                "print(sorted(n['NodeManagerAddress'] for n in ray.nodes() if n['Alive']))" % address],
+                               capture_output=True, text=True, env=env, timeout=300)
+        assert probe.stdout.strip().splitlines()[-1] == "['127.0.0.1', '127.0.0.1']", probe.stderr[-2000:]
         db = f"sqlite:///{tmp_path / 'board.db'}"
         result = nearcoder("sweep", str(smoke_checkpoints["tiny"]), str(smoke_checkpoints["adapter"]),
                            str(smoke_checkpoints["merged"]), "--tasks", "near_questions", "--dtype", "float32",
-                           "--db", db, "--out", str(tmp_path / "out"), "--ray-address", f"127.0.0.1:{port}",
+                           "--db", db, "--out", str(tmp_path / "out"), "--ray-address", address,
                            "--lm-eval-args", LM_EVAL, cwd=tmp_path)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert len(runs(db)) == 3
     finally:
-        for proc in (worker, head):
-            if proc is not None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+        cluster.stdin.close()
+        try:
+            cluster.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
 
 
 @pytest.fixture
