@@ -10,8 +10,8 @@ candidate shares its sandbox), and the values its entry point returned to the te
 returned the same values. A candidate identical to the reference program reuses the reference run.
 
 Time limits come from the reference run too (EvalPlus-style): a candidate of a problem gets
-``min(ceiling, max(TIME_LIMIT_FLOOR, TIME_LIMIT_FACTOR * reference seconds))`` of wall clock and the ceiling
-of that in CPU seconds, the ceiling being the run's limits (10 s); see :func:`time_limit` and the README.
+``min(ceiling, max(TIME_LIMIT_FLOOR, TIME_LIMIT_FACTOR * reference seconds))`` of wall clock and that,
+rounded up, in CPU seconds, the ceiling being the run's limits (10 s); see :func:`time_limit` and the README.
 """
 
 from __future__ import annotations
