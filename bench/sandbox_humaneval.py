@@ -9,6 +9,10 @@ Usage: ``nice python bench/sandbox_humaneval.py [--backend bwrap|docker] [--data
 ``--selftest-against OTHER_NEARCODER [--rounds N]`` instead times ``nearcoder selftest humaneval --lang js|rust``
 of this checkout against another install (e.g. the previous release's venv), alternating the two in every
 round so both see the same machine load, and prints the per-round table (canonical solutions, warm caches).
+
+``--time-limits [--rounds N]`` times the self-tests (canonical and buggy, JS and Rust) with every program under
+the full 10 s limit and under its problem's derived limit (``execution.time_limit``), alternated in every round,
+and prints the table with both runs' pass counts and timeouts (warm reference cache).
 """
 
 from __future__ import annotations
@@ -80,13 +84,36 @@ def compare_selftests(other: str, rounds: int) -> None:
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
+def compare_time_limits(rounds: int) -> None:
+    from nearcoder.tasks.near_humaneval.selftest import run_selftest
+
+    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; load average at start: {os.getloadavg()[0]:.1f}")
+    print("| round | lang | solutions | 10 s limit: s | passed | timeouts | derived limits: s | passed | timeouts | "
+          "same verdicts | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for k in range(rounds):
+        for buggy in (True, False):
+            for lang in ("js", "rust"):
+                full, derived = (run_selftest(lang, buggy=buggy, progress=False, derived_limits=d) for d in (False, True))
+                same = sum((a["status"] == "passed") == (b["status"] == "passed")
+                           for a, b in zip(full.outcomes, derived.outcomes))
+                cols = [f"{r.seconds:.1f} | {r.passed} | {sum(o['status'] == 'timeout' for o in r.outcomes)}"
+                        for r in (full, derived)]
+                print(f"| {k + 1} | {lang} | {'buggy' if buggy else 'canonical'} | {cols[0]} | {cols[1]} | "
+                      f"{same}/{full.total} | {os.getloadavg()[0]:.1f} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--backend", default="bwrap")
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEARCODER_DATA_DIR", "../shared/data")))
     ap.add_argument("--selftest-against", metavar="NEARCODER", help="another install's nearcoder executable")
+    ap.add_argument("--time-limits", action="store_true", help="self-tests with 10 s vs derived time limits")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
+    if args.time_limits:
+        compare_time_limits(args.rounds)
+        return
     if args.selftest_against:
         compare_selftests(args.selftest_against, args.rounds)
         return

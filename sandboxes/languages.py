@@ -31,19 +31,20 @@ from nearcoder.sandboxes.batch import OutcomeCache, default_workers, parallel_ma
 from nearcoder.sandboxes.factory import get_backend
 from nearcoder.sandboxes.outcome_rules import classify, first_compiler_error, first_error_line
 from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, prepared
+from nearcoder.sandboxes.tunables import HUMANEVAL_LIMITS
 
 LANGS = ("js", "rust")
 RUNNER_VERSION = "2"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
-DEFAULT_LIMITS = Limits(wall_seconds=10, cpu_seconds=10, memory_mb=2048, processes=64, output_bytes=64 * 1024,
-                        disk_mb=64)
+DEFAULT_LIMITS = HUMANEVAL_LIMITS
 JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running anything
 RUSTC_MEMORY_MB = 4096  # address space for rustc/LLVM (the test binary gets limits.memory_mb)
 RUSTC_PROCESSES = 128  # rustc and the linker are multi-threaded; threads count as processes
 COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SECONDS + 5 s per program
 JS_CHUNK = 64
 RUST_CHUNK = 16
-RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0"]
+# strip=debuginfo: std's debuginfo is not linked in (test binary 6.8 -> 1.2 MiB, ~8 % less rustc CPU: docs/humaneval.md)
+RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0", "-C", "strip=debuginfo"]
 # Every crate forbids unsafe code (also #[no_mangle], #[export_name], #[link_section]); `forbid` cannot be
 # lifted by an inner #[allow].
 RUST_CRATE_HEAD = "#![forbid(unsafe_code)]\n"
@@ -127,8 +128,19 @@ class TestProgram:
     # Which problem the program solves. Programs of one problem never share a batch sandbox, so a program
     # cannot copy a correct sibling's results (see sandboxes/README.md, "Batches").
     problem: str | None = None
+    # This program's own wall-clock limit in seconds (a task derives it, e.g. from a reference run; None: the
+    # run's). Its CPU-time limit becomes ``ceil(seconds)``; both stay within the run's limits, the hard ceiling.
+    seconds: float | None = None
 
     __test__ = False  # not a pytest class
+
+
+def program_limits(program: TestProgram, limits: Limits) -> Limits:
+    """The limits ``program`` runs under: the run's, with its own time limit when it has one (never above)."""
+    if program.seconds is None:
+        return limits
+    wall = min(float(limits.wall_seconds), max(0.1, float(program.seconds)))
+    return replace(limits, wall_seconds=wall, cpu_seconds=min(limits.cpu_seconds, math.ceil(wall)))
 
 
 def _runner_source() -> bytes:
@@ -180,20 +192,24 @@ class _Runner:
             "jobs": jobs,
             "scratch": f"/work/.nc-{secrets.token_hex(8)}",
             "output_bytes": lim.output_bytes,
-            "limits": {"memory_bytes": memory_mb << 20, "cpu_seconds": lim.cpu_seconds,
-                       "fsize_bytes": lim.disk_mb << 20},
+            "limits": {"memory_bytes": memory_mb << 20, "fsize_bytes": lim.disk_mb << 20},
             "env": {"PATH": SANDBOX_PATH, "LANG": "C.UTF-8", "TMPDIR": "/tmp", "NODE_PATH": JS_MODULES},
         }
 
     def _parse_batch(self, batch: Outcome) -> dict[int, dict]:
         return {obj["id"]: obj for obj in _parse_lines(batch.stdout) if isinstance(obj.get("id"), int)}
 
-    def _line_outcome(self, line: dict) -> Outcome:
+    @staticmethod
+    def _job(i: int, lim: Limits, **extra) -> dict:
+        """One batch job: its own wall-clock (``timeout_ms``) and CPU-time limit."""
+        return {"id": i, "timeout_ms": int(lim.wall_seconds * 1000), "cpu_seconds": lim.cpu_seconds, **extra}
+
+    def _line_outcome(self, line: dict, lim: Limits) -> Outcome:
         sig = line.get("signal")
         code = line.get("exit")
         returncode = -_signum(sig) if sig else code
         out = classify(returncode, str(line.get("stdout", "")), str(line.get("stderr", "")),
-                       float(line.get("seconds", 0.0)), self.limits, timed_out=bool(line.get("timed_out")),
+                       float(line.get("seconds", 0.0)), lim, timed_out=bool(line.get("timed_out")),
                        output_over=bool(line.get("output_over")))
         return self._explain(out)
 
@@ -214,21 +230,20 @@ class _Runner:
     def _node_args(self) -> list[str]:
         return [f"--max-old-space-size={self._js_memory() * 3 // 4}"]
 
-    def js_alone(self, source: str) -> Outcome:
+    def js_alone(self, source: str, lim: Limits) -> Outcome:
         program = Program(
             files={"program.js": source.encode("utf-8"), ".nc_preload.js": PRELOAD_JS},
             command=("/usr/bin/env", f"NODE_PATH={JS_MODULES}", "node", *self._node_args(),
                      "--require", "./.nc_preload.js", "program.js"),
-            limits=replace(self.limits, memory_mb=self._js_memory()),
+            limits=replace(lim, memory_mb=self._js_memory()),
         )
         return self._explain(self.sandbox.run(program))
 
-    def js_batch(self, sources: list[str]) -> list[Outcome]:
+    def js_batch(self, sources: list[str], lims: list[Limits]) -> list[Outcome]:
         if len(sources) == 1 or not supports_batches(self.sandbox):
-            return [self.js_alone(s) for s in sources]
+            return [self.js_alone(s, lim) for s, lim in zip(sources, lims)]
         n = len(sources)
-        jobs = [{"id": i, "path": f"/in/p{i}.js", "timeout_ms": int(self.limits.wall_seconds * 1000)}
-                for i in range(n)]
+        jobs = [self._job(i, lim, path=f"/in/p{i}.js") for i, lim in enumerate(lims)]
         spec = {**self._batch_spec(jobs, self._js_memory()), "node_args": self._node_args(),
                 "preload": "/in/.nc_preload.js"}
         files = {f"p{i}.js": s.encode("utf-8") for i, s in enumerate(sources)}
@@ -236,39 +251,40 @@ class _Runner:
             files={**files, ".nc_preload.js": PRELOAD_JS, "runner.py": _runner_source(),
                    "jobs.json": json.dumps(spec).encode()},
             command=("/usr/bin/python3", "-I", "-S", "/in/runner.py", "js", "jobs.json"),
-            limits=replace(self.limits, memory_mb=self._js_memory(), wall_seconds=5 + n * (self.limits.wall_seconds + 1),
-                           cpu_seconds=5 + n * self.limits.cpu_seconds,
+            limits=replace(self.limits, memory_mb=self._js_memory(),
+                           wall_seconds=5 + sum(lim.wall_seconds + 1 for lim in lims),
+                           cpu_seconds=5 + sum(lim.cpu_seconds for lim in lims),
                            output_bytes=n * 2 * (self.limits.output_bytes + 4096) + 65536),
         )
         lines = self._parse_batch(self.sandbox.run(program))
-        return [self._line_outcome(lines[i]) if i in lines else self.js_alone(s) for i, s in enumerate(sources)]
+        return [self._line_outcome(lines[i], lim) if i in lines else self.js_alone(s, lim)
+                for i, (s, lim) in enumerate(zip(sources, lims))]
 
     # ---- Rust -------------------------------------------------------------------------------------------
     def _rustc_args(self, json_errors: bool) -> list[str]:
         args = [*RUSTC_FLAGS, *self.prep.rustc_dep_args()]
         return args + ["--error-format=json"] if json_errors else args
 
-    def _rust_sandbox_limits(self, n: int) -> Limits:
-        lim = self.limits
+    def _rust_sandbox_limits(self, lims: list[Limits]) -> Limits:
+        lim, n = self.limits, len(lims)
         return replace(
             lim,
             memory_mb=max(lim.memory_mb, RUSTC_MEMORY_MB),
             processes=max(lim.processes, RUSTC_PROCESSES),
-            wall_seconds=COMPILE_SECONDS + 5 * n + n * (lim.wall_seconds + 1),
-            cpu_seconds=int(COMPILE_SECONDS + 5 * n + n * lim.cpu_seconds),
+            wall_seconds=COMPILE_SECONDS + 5 * n + sum(p.wall_seconds + 1 for p in lims),
+            cpu_seconds=int(COMPILE_SECONDS + 5 * n + sum(p.cpu_seconds for p in lims)),
             output_bytes=n * 2 * (lim.output_bytes + 4096) + (8 << 20),
             disk_mb=max(lim.disk_mb, 256 + 16 * n),
         )
 
-    def rust_alone(self, source: str) -> Outcome:
-        lim = self.limits
+    def rust_alone(self, source: str, lim: Limits) -> Outcome:
         env = {"NC_AS": str(lim.memory_mb << 20), "NC_CPU": f"{lim.cpu_seconds}:{lim.cpu_seconds + 1}",
                "NC_FSIZE": str(lim.disk_mb << 20)}
         program = Program(
             files={"main.rs": (RUST_CRATE_HEAD + source).encode(), "run.sh": RUST_ALONE.encode()},
             command=("/usr/bin/env", *(f"{k}={v}" for k, v in env.items()), "/bin/sh", "run.sh",
                      *self._rustc_args(False)),
-            limits=replace(self._rust_sandbox_limits(1), wall_seconds=COMPILE_SECONDS + lim.wall_seconds),
+            limits=replace(self._rust_sandbox_limits([lim]), wall_seconds=COMPILE_SECONDS + lim.wall_seconds),
         )
         out = self.sandbox.run(program)
         if out.exit_code == COMPILE_FAILED_EXIT and out.stderr.startswith("NC_COMPILE_FAILED"):
@@ -280,9 +296,9 @@ class _Runner:
                            output_over=out.status is Status.OUTPUT_LIMIT)
         return self._explain(out)
 
-    def rust_batch(self, sources: list[str], depth: int = 0) -> list[Outcome]:
+    def rust_batch(self, sources: list[str], lims: list[Limits], depth: int = 0) -> list[Outcome]:
         if len(sources) == 1 or not supports_batches(self.sandbox):
-            return [self.rust_alone(s) for s in sources]
+            return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
         nonce = secrets.token_hex(4)
         parts, ranges, line_no = [RUST_CRATE_HEAD], [], 1 + RUST_CRATE_HEAD.count("\n")
         for i, source in enumerate(sources):
@@ -293,15 +309,14 @@ class _Runner:
             parts.append(head + body + "}\n")
             ranges.append((start, line_no - 2))
         crate = "".join(parts)
-        jobs = [{"id": i, "filter": f"nc_{nonce}_{i}::", "timeout_ms": int(self.limits.wall_seconds * 1000)}
-                for i in range(len(sources))]
+        jobs = [self._job(i, lim, filter=f"nc_{nonce}_{i}::") for i, lim in enumerate(lims)]
         spec = {**self._batch_spec(jobs, self.limits.memory_mb), "crate": "crate.rs",
                 "rustc_args": self._rustc_args(True),
                 "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000)}
         program = Program(
             files={"runner.py": _runner_source(), "jobs.json": json.dumps(spec).encode(), "crate.rs": crate.encode()},
             command=("/usr/bin/python3", "-I", "-S", "/in/runner.py", "rust", "jobs.json"),
-            limits=self._rust_sandbox_limits(len(sources)),
+            limits=self._rust_sandbox_limits(lims),
         )
         batch = self.sandbox.run(program)
         lines = _parse_lines(batch.stdout)
@@ -309,15 +324,16 @@ class _Runner:
         if failed_build is not None:
             bad = _modules_with_errors(str(failed_build.get("stderr", "")), ranges)
             if bad is None or depth >= 2:
-                return [self.rust_alone(s) for s in sources]
+                return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
             keep = [i for i in range(len(sources)) if i not in bad]
-            results: dict[int, Outcome] = {i: self.rust_alone(sources[i]) for i in sorted(bad)}
+            results: dict[int, Outcome] = {i: self.rust_alone(sources[i], lims[i]) for i in sorted(bad)}
             if keep:
-                for i, out in zip(keep, self.rust_batch([sources[i] for i in keep], depth + 1)):
-                    results[i] = out
+                redo = self.rust_batch([sources[i] for i in keep], [lims[i] for i in keep], depth + 1)
+                results.update(zip(keep, redo))
             return [results[i] for i in range(len(sources))]
         by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
-        return [self._line_outcome(by_id[i]) if i in by_id else self.rust_alone(s) for i, s in enumerate(sources)]
+        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_alone(s, lim)
+                for i, (s, lim) in enumerate(zip(sources, lims))]
 
 
 def _signum(name: str) -> int:
@@ -426,7 +442,7 @@ def run_tests(
             outcomes[i] = Outcome(Status.FAILED, None, "", "", 0.0, f"invalid program: {problem}")
             keys.append(None)
             continue
-        key = _key(program, limits)
+        key = _key(program, program_limits(program, limits))
         keys.append(key)
         if (hit := cache.get(key)) is not None:
             outcomes[i] = hit
@@ -444,7 +460,8 @@ def run_tests(
     def work(chunk: tuple[str, list[str]]) -> None:
         lang, chunk_keys = chunk
         sources = [pending[lang][k].source for k in chunk_keys]
-        outs = runner.js_batch(sources) if lang == "js" else runner.rust_batch(sources)
+        lims = [program_limits(pending[lang][k], limits) for k in chunk_keys]
+        outs = runner.js_batch(sources, lims) if lang == "js" else runner.rust_batch(sources, lims)
         for key, out in zip(chunk_keys, outs):
             cache.put(key, out)
             results[key] = out

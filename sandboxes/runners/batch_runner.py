@@ -105,7 +105,8 @@ def read_capped(fd: int, cap: int) -> tuple[str, bool, int]:
 
 
 def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
-    """Run one program to its end (or its timeout), clean up after it, and print its result line."""
+    """Run one program to its end (or its own wall-clock ``timeout_ms`` / CPU-time ``cpu_seconds``), clean up
+    after it, and print its result line."""
     scratch = spec["scratch"]
     os.makedirs(scratch, mode=0o700, exist_ok=True)
     out = os.open(os.path.join(scratch, f"o{job['id']}"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
@@ -118,7 +119,7 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=home,
                                 env={**env, "HOME": home}, pass_fds=pass_fds, close_fds=True,
-                                preexec_fn=limits_setter(lim["memory_bytes"], lim["cpu_seconds"], lim["fsize_bytes"]))
+                                preexec_fn=limits_setter(lim["memory_bytes"], job["cpu_seconds"], lim["fsize_bytes"]))
         try:
             code = proc.wait(timeout=job["timeout_ms"] / 1000)
         except subprocess.TimeoutExpired:

@@ -8,6 +8,10 @@ The verdict is the host's (``verdict.py``): each document's reference solution i
 candidate shares its sandbox), and the values its entry point returned to the tests are kept on the host
 (cached under ``$NEARCODER_CACHE/near_humaneval/reference``); a candidate passes when it exited cleanly and
 returned the same values. A candidate identical to the reference program reuses the reference run.
+
+Time limits come from the reference run too (EvalPlus-style): a candidate of a problem gets
+``min(ceiling, max(TIME_LIMIT_FLOOR, TIME_LIMIT_FACTOR * reference seconds))`` of wall clock and that,
+rounded up, in CPU seconds, the ceiling being the run's limits (10 s); see :func:`time_limit` and the README.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from nearcoder.tasks.near_humaneval.verdict import decide, parse_records
 REFERENCE_VERSION = "1"  # bump when instrumentation or record formats change
 
 STDERR_TAIL_CHARS = 800
+# Time limit of a candidate = max(floor, factor x its problem's reference run), at most the run's limits.
+# Measured on the 2-core VM under load 7-14 (docs/humaneval.md): canonical solutions ran at most 3.2x their
+# cached reference run; node alone takes up to 0.45 s wall at that load.
+TIME_LIMIT_FACTOR = 20.0
+TIME_LIMIT_FLOOR = 2.0  # seconds
 
 
 class SandboxNotReady(RuntimeError):
@@ -80,6 +89,16 @@ class Reference:
     records: list[str]  # what its entry point returned to the tests, in order
     outcome: dict  # the run's Outcome.to_dict()
     fresh: bool = False  # run by this call (not read from the cache): an identical candidate may reuse it
+
+
+def time_limit(ref: Reference, ceiling: float) -> float:
+    """A candidate's wall-clock limit (seconds) from its problem's reference run, at most ``ceiling``."""
+    return round(min(float(ceiling), max(TIME_LIMIT_FLOOR, TIME_LIMIT_FACTOR * float(ref.outcome["duration"]))), 2)
+
+
+def explain_limit(ref: Reference, limit: float) -> str:
+    return (f"this problem's limit {limit:g}s = max({TIME_LIMIT_FLOOR:g}s, {TIME_LIMIT_FACTOR:g} x its reference "
+            f"run's {float(ref.outcome['duration']):.3f}s), at most the run's limit")
 
 
 def reference_cache_dir() -> Path:
@@ -148,14 +167,16 @@ def execute_samples(
     cache_dir: str | None = None,
     progress: bool = True,
     batch: bool = True,
+    derived_limits: bool = True,
 ) -> list[list[SampleResult]]:
     """Build, run and score ``completions[i][j]`` (sample j of document i) against ``docs[i]``'s tests.
 
-    ``limits``: a ``nearcoder.sandboxes.api.Limits`` per program (default: the sandbox's, 10 s wall/CPU).
-    ``batch=False``: every program in its own sandbox (``run_tests``).
+    ``limits``: a ``nearcoder.sandboxes.api.Limits`` per program (default: the sandbox's, 10 s wall/CPU); with
+    ``derived_limits`` (the default) each program's time limit is its problem's :func:`time_limit`, with that
+    as the ceiling. ``batch=False``: every program in its own sandbox (``run_tests``).
     """
     from nearcoder.sandboxes.api import Outcome
-    from nearcoder.sandboxes.languages import TestProgram, run_tests
+    from nearcoder.sandboxes.languages import DEFAULT_LIMITS, TestProgram, run_tests
 
     if len(docs) != len(completions):
         raise ValueError(f"{len(docs)} documents but {len(completions)} response lists")
@@ -163,13 +184,16 @@ def execute_samples(
     check_sandbox_ready({prog.lang for row in built for prog in row}, backend)
     refs = reference_runs(docs, backend=backend, workers=workers, progress=progress)
     reused = {ref.source: Outcome.from_dict(ref.outcome) for ref in refs.values() if ref.fresh and limits is None}
+    ceiling = (limits or DEFAULT_LIMITS).wall_seconds
+    seconds = {doc["task_id"]: time_limit(refs[doc["task_id"]], ceiling) if derived_limits else None for doc in docs}
     index: dict[str, int] = {}
     programs: list[TestProgram] = []
-    for row in built:
+    for doc, row in zip(docs, built):
         for prog in row:
             if prog.rejected is None and prog.source not in reused and prog.source not in index:
                 index[prog.source] = len(programs)
-                programs.append(TestProgram(lang=prog.lang, source=prog.source, problem=prog.problem))
+                programs.append(TestProgram(lang=prog.lang, source=prog.source, problem=prog.problem,
+                                            seconds=seconds[doc["task_id"]]))
     outcomes = run_tests(
         programs, backend=backend, limits=limits, workers=workers, cache_dir=cache_dir, progress=progress,
         batch=batch,
@@ -190,6 +214,8 @@ def execute_samples(
             status, reason = outcome.status.value, outcome.reason
             if outcome.passed and (wrong := decide(True, outcome.stdout, ref.records, prog.problem, prog.lang)):
                 status, reason = "failed", f"exited cleanly, but {wrong}"
+            elif status == "timeout" and (limit := seconds[doc["task_id"]]) is not None:
+                reason = f"{reason} ({explain_limit(ref, limit)})"
             out_row.append(
                 SampleResult(
                     completion=prog.cut.body,

@@ -78,8 +78,10 @@ def run_selftest(
     workers: int | None = None,
     limit: int | None = None,
     progress: bool = True,
+    derived_limits: bool = True,
 ) -> SelftestReport:
-    """Run the reference solutions of ``lang`` (the first ``limit`` records when given)."""
+    """Run the reference solutions of ``lang`` (the first ``limit`` records when given); ``derived_limits=False``
+    gives every program the run's full time limit instead of its problem's (``execution.time_limit``)."""
     from nearcoder.sandboxes.factory import backend_name
     from nearcoder.tasks.near_humaneval.execution import execute_samples
 
@@ -89,7 +91,8 @@ def run_selftest(
     solutions = "buggy_solution" if buggy else "canonical_solution"
     completions = [[reference_completion(doc, solutions)] for doc in records]
     start = time.monotonic()
-    results = execute_samples(records, completions, backend=backend, workers=workers, progress=progress)
+    results = execute_samples(records, completions, backend=backend, workers=workers, progress=progress,
+                              derived_limits=derived_limits)
     outcomes = []
     for doc, (sample,) in zip(records, results):
         outcomes.append({"task_id": doc["task_id"], **sample.to_dict()})

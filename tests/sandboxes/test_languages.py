@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nearcoder.sandboxes.api import Limits, Status
-from nearcoder.sandboxes.languages import TestProgram, run_tests
+from nearcoder.sandboxes.languages import TestProgram, program_limits, run_tests
 
 pytestmark = pytest.mark.sandbox
 
@@ -88,6 +88,30 @@ def test_js_batch_programs_do_not_affect_each_other(backend):
 def test_js_batch_timeout_is_per_program(backend):
     out = run([TestProgram("js", "for (;;) {}"), TestProgram("js", "console.assert(1 === 1)")], backend)
     assert out[0].status is Status.TIMEOUT and out[1].status is Status.PASSED
+
+
+def test_program_limits_stay_within_the_run_limits():
+    assert program_limits(TestProgram("js", "x"), LIMITS) is LIMITS
+    own = program_limits(TestProgram("js", "x", seconds=1.2), LIMITS)
+    assert (own.wall_seconds, own.cpu_seconds, own.memory_mb) == (1.2, 2, LIMITS.memory_mb)
+    capped = program_limits(TestProgram("js", "x", seconds=60), LIMITS)
+    assert (capped.wall_seconds, capped.cpu_seconds) == (LIMITS.wall_seconds, LIMITS.cpu_seconds)
+
+
+def test_each_program_runs_under_its_own_time_limit(backend):
+    """A program's own ``seconds`` ends it early with that limit in the reason; its batch neighbours keep theirs."""
+    rust_loop = RUST_OK.replace("assert_eq!(add(1, 2), 3);", "let mut x = 0u64; loop { x = std::hint::black_box(x + 1); }")
+    rust_sleep = RUST_OK.replace("assert_eq!(add(1, 2), 3);", "std::thread::sleep(std::time::Duration::from_millis(1500));")
+    programs = [TestProgram("js", "for (;;) {}", seconds=1), TestProgram("js", "console.assert(1 === 1)", seconds=1),
+                TestProgram("js", "const t = Date.now(); while (Date.now() - t < 1500) {}", seconds=1),
+                TestProgram("rust", rust_loop, seconds=1), TestProgram("rust", RUST_OK, seconds=1),
+                TestProgram("rust", rust_sleep)]
+    out = run(programs, backend)
+    assert [o.status for o in out] == [Status.TIMEOUT, Status.PASSED, Status.TIMEOUT,
+                                       Status.TIMEOUT, Status.PASSED, Status.PASSED], [(o.status, o.reason) for o in out]
+    for o in (out[0], out[2], out[3]):
+        assert "limit of 1s hit" in o.reason, o.reason
+    assert out[0].duration < LIMITS.wall_seconds - 1 and out[2].duration < LIMITS.wall_seconds - 1
 
 
 def test_rust_batch_isolates_a_broken_or_hostile_program(backend):
