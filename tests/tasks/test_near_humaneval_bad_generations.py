@@ -74,6 +74,7 @@ def scripted_lm(completions: dict[str, str]):
     return ScriptedLM()
 
 
+@pytest.mark.slow  # runs lm-eval's simple_evaluate
 @pytest.mark.parametrize("lang", ["js", "rust"])
 def test_bad_generations_fail_with_reasons_and_the_run_completes(shared_data, lang):
     from lm_eval import simple_evaluate
