@@ -51,7 +51,7 @@ MUTANT_ENV = "NEARCODER_MUTANT"
 TODO_STUB, DEFAULTS_STUB = 1, 2  # schema ids of the two whole-contract controls; mutants start at FIRST_MUTANT
 FIRST_MUTANT = 3
 RUN_TIMEOUT_S = 20
-console = Console()
+console = Console(width=150)
 
 SWAPS = {
     "==": ["!="], "!=": ["=="], "<": ["<=", ">="], "<=": ["<", ">"], ">": [">=", "<="], ">=": [">", "<"],
