@@ -168,6 +168,7 @@ class Schema:
         self.disabled = disabled  # (start byte, end byte, description) of sites dropped as unviable
         self.keys: dict[int, tuple[int, int, str]] = {}
         self.next_id = FIRST_MUTANT
+        self.defaultable = _defaultable_structs(self.tree.root_node, self.src)
 
     def text(self, node) -> str:
         return self.src[node.start_byte:node.end_byte].decode()
@@ -276,6 +277,8 @@ class Schema:
         if ret_text == "Self" or re.search(r"#\[\s*init", self._attrs(node)):
             return head + inner  # initializers stay: the stubs keep a working `new`
         defaults = ["()"] if ret_text == "()" else next((d for rx, d in DEFAULTS if rx.match(ret_text)), [])
+        if not defaults and ret_text in self.defaultable:
+            defaults = ["Default::default()"]
         guards = [f"if crate::{MUTANT_FN}({TODO_STUB}) {{ todo!() }}"]
         if defaults:
             guards.append(f"if crate::{MUTANT_FN}({DEFAULTS_STUB}) {{ return {defaults[0]}; }}")
@@ -292,8 +295,19 @@ class Schema:
             sib = sib.prev_named_sibling
         return " ".join(out)
 
+    def render_item(self, node) -> str:
+        if node.type == "struct_item" and self.text(node.child_by_field_name("name")) in self.defaultable:
+            return "#[derive(Default)] " + self._concat(node, False)
+        return self.render(node)
+
     def program(self) -> str:
-        body = self._concat(self.tree.root_node, False)
+        root = self.tree.root_node
+        out, pos = [], root.start_byte
+        for child in root.children:
+            out.append(self.src[pos:child.start_byte].decode())
+            out.append(self.render_item(child))
+            pos = child.end_byte
+        body = "".join(out) + self.src[pos:root.end_byte].decode()
         return body + f"""
 #[doc(hidden)]
 pub fn {MUTANT_FN}(k: u32) -> bool {{
@@ -301,6 +315,32 @@ pub fn {MUTANT_FN}(k: u32) -> bool {{
     *ACTIVE.get_or_init(|| std::env::var("{MUTANT_ENV}").ok().and_then(|v| v.parse().ok()).unwrap_or(0)) == k
 }}
 """
+
+
+_DEFAULT_FIELD = re.compile(r"^(u8|u16|u32|u64|u128|i8|i16|i32|i64|bool|String|U128|U64|(Vec|Option)<.*>)$")
+
+
+def _defaultable_structs(root, src: bytes) -> set[str]:
+    """Public structs whose every field type has a Default (so the defaults stub can return one)."""
+    structs = {}
+    for node in root.children:
+        if node.type != "struct_item" or b"contract_state" in src[max(0, node.start_byte - 200):node.start_byte]:
+            continue
+        fields = node.child_by_field_name("body")
+        if fields is None:
+            continue
+        types = [re.sub(r"\s+", "", src[f.child_by_field_name("type").start_byte:f.child_by_field_name("type").end_byte]
+                        .decode()) for f in fields.children if f.type == "field_declaration"]
+        structs[src[node.child_by_field_name("name").start_byte:node.child_by_field_name("name").end_byte].decode()] = types
+    ok: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, types in structs.items():
+            if name not in ok and all(_DEFAULT_FIELD.match(t) or t in ok for t in types):
+                ok.add(name)
+                changed = True
+    return ok
 
 
 def expand_checks(source: str) -> str:

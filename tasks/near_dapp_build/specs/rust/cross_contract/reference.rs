@@ -1,5 +1,7 @@
 use near_sdk::serde_json::json;
-use near_sdk::{env, log, near, AccountId, Gas, NearToken, PanicOnDefault, Promise, PromiseError};
+use near_sdk::{
+    assert_self, env, log, near, AccountId, Gas, NearToken, PanicOnDefault, Promise, PromiseError,
+};
 
 const CALL_GAS: Gas = Gas::from_tgas(5);
 
@@ -40,6 +42,7 @@ impl GreetingClient {
         &mut self,
         #[callback_result] call_result: Result<String, PromiseError>,
     ) -> String {
+        assert_self();
         match call_result {
             Ok(greeting) => {
                 self.last_greeting = Some(greeting.clone());
@@ -73,6 +76,7 @@ impl GreetingClient {
         &mut self,
         #[callback_result] call_result: Result<(), PromiseError>,
     ) -> bool {
+        assert_self();
         call_result.is_ok()
     }
 
