@@ -66,6 +66,7 @@ DEFAULTS = [
     (re.compile(r"^String$"), ["String::new()"]),
     (re.compile(r"^(Vec<.*>)$"), ["Vec::new()"]),
     (re.compile(r"^Option<.*>$"), ["None"]),
+    (re.compile(r"^(HashMap|BTreeMap|HashSet)<.*>$"), ["Default::default()"]),
     (re.compile(r"^(near_sdk::json_types::)?U128$"), ["near_sdk::json_types::U128(0)", "near_sdk::json_types::U128(1)"]),
     (re.compile(r"^(near_sdk::json_types::)?U64$"), ["near_sdk::json_types::U64(0)"]),
     (re.compile(r"^(near_sdk::)?Promise$"), ["near_sdk::Promise::new(near_sdk::env::current_account_id())"]),
@@ -317,7 +318,7 @@ pub fn {MUTANT_FN}(k: u32) -> bool {{
 """
 
 
-_DEFAULT_FIELD = re.compile(r"^(u8|u16|u32|u64|u128|i8|i16|i32|i64|bool|String|U128|U64|(Vec|Option)<.*>)$")
+_DEFAULT_FIELD = re.compile(r"^(u8|u16|u32|u64|u128|i8|i16|i32|i64|bool|String|U128|U64|(Vec|Option|HashMap|BTreeMap)<.*>)$")
 
 
 def _defaultable_structs(root, src: bytes) -> set[str]:
