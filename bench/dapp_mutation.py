@@ -297,7 +297,8 @@ class Schema:
         return " ".join(out)
 
     def render_item(self, node) -> str:
-        if node.type == "struct_item" and self.text(node.child_by_field_name("name")) in self.defaultable:
+        if (node.type == "struct_item" and self.text(node.child_by_field_name("name")) in self.defaultable
+                and "Default" not in self._attrs(node)):
             return "#[derive(Default)] " + self._concat(node, False)
         return self.render(node)
 
