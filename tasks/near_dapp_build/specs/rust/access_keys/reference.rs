@@ -1,6 +1,8 @@
 use near_sdk::json_types::U128;
 use near_sdk::store::LookupMap;
-use near_sdk::{env, near, require, AccountId, Allowance, NearToken, PanicOnDefault, Promise, PublicKey};
+use near_sdk::{
+    env, near, require, AccountId, Allowance, NearToken, PanicOnDefault, Promise, PublicKey,
+};
 
 const MAX_KEYS: usize = 3;
 

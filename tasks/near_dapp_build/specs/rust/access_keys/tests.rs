@@ -48,7 +48,9 @@ fn key_actions() -> Vec<(AccountId, String)> {
                 MockAction::AddKeyWithFullAccess { public_key, .. } => {
                     Some((to.clone(), ::std::format!("full {public_key}")))
                 }
-                MockAction::DeleteKey { public_key, .. } => Some((to.clone(), ::std::format!("delete {public_key}"))),
+                MockAction::DeleteKey { public_key, .. } => {
+                    Some((to.clone(), ::std::format!("delete {public_key}")))
+                }
                 _ => None,
             })
         })
@@ -66,7 +68,10 @@ fn add_schedules_a_function_call_key() {
     g.add_session_key(pk(K1), U128(250));
     ::core::assert_eq!(
         key_actions(),
-        ::std::vec![(me(), ::std::format!("add {K1} Some(250) game.near play,claim"))]
+        ::std::vec![(
+            me(),
+            ::std::format!("add {K1} Some(250) game.near play,claim")
+        )]
     );
     ::core::assert_eq!(g.session_keys(), ::std::vec![K1.to_string()]);
 }
@@ -77,11 +82,20 @@ fn keys_are_listed_in_order_and_removed() {
     g.add_session_key(pk(K2), U128(1));
     g.add_session_key(pk(K1), U128(2));
     g.add_session_key(pk(K3), U128(3));
-    ::core::assert_eq!(g.session_keys(), ::std::vec![K2.to_string(), K1.to_string(), K3.to_string()]);
+    ::core::assert_eq!(
+        g.session_keys(),
+        ::std::vec![K2.to_string(), K1.to_string(), K3.to_string()]
+    );
     call_as(0);
     g.remove_session_key(pk(K1));
-    ::core::assert_eq!(key_actions(), ::std::vec![(me(), ::std::format!("delete {K1}"))]);
-    ::core::assert_eq!(g.session_keys(), ::std::vec![K2.to_string(), K3.to_string()]);
+    ::core::assert_eq!(
+        key_actions(),
+        ::std::vec![(me(), ::std::format!("delete {K1}"))]
+    );
+    ::core::assert_eq!(
+        g.session_keys(),
+        ::std::vec![K2.to_string(), K3.to_string()]
+    );
     g.add_session_key(pk(K4), U128(4));
     ::core::assert_eq!(g.session_keys().len(), 3);
 }

@@ -91,9 +91,9 @@ fn change_sends_json_args() {
     let args: Value = serde_json::from_slice(&set.2).expect("JSON arguments");
     ::core::assert_eq!(args, serde_json::json!({"greeting": "howdy"}));
     ::core::assert_eq!(set.3, Gas::from_tgas(5));
-    ::core::assert!(all
-        .iter()
-        .any(|(to, m, _, g)| to == &me() && m == "change_greeting_callback" && *g == Gas::from_tgas(5)));
+    ::core::assert!(all.iter().any(|(to, m, _, g)| to == &me()
+        && m == "change_greeting_callback"
+        && *g == Gas::from_tgas(5)));
     ::core::assert_eq!(c.get_last_greeting(), None);
 }
 

@@ -25,12 +25,31 @@ fn titles(c: &EventCalendar, from: u64, to: u64) -> Vec<String> {
 fn create_and_get() {
     let mut c = calendar();
     call_as(1);
-    let id = c.create_event("Launch".to_string(), "party".to_string(), U64(100), U64(200));
+    let id = c.create_event(
+        "Launch".to_string(),
+        "party".to_string(),
+        U64(100),
+        U64(200),
+    );
     ::core::assert_eq!(id, 0);
     let e = c.get_event(0).expect("event 0");
     ::core::assert_eq!(
-        (e.id, e.title, e.description, e.organizer, e.start_time, e.end_time),
-        (0, "Launch".to_string(), "party".to_string(), accounts(1), U64(100), U64(200))
+        (
+            e.id,
+            e.title,
+            e.description,
+            e.organizer,
+            e.start_time,
+            e.end_time
+        ),
+        (
+            0,
+            "Launch".to_string(),
+            "party".to_string(),
+            accounts(1),
+            U64(100),
+            U64(200)
+        )
     );
     ::core::assert_eq!(
         c.create_event("Second".to_string(), String::new(), U64(5), U64(6)),
@@ -44,7 +63,10 @@ fn create_and_get() {
 #[should_panic(expected = "end_time must be after start_time")]
 fn end_not_after_start_panics() {
     let mut c = calendar();
-    ::core::assert_eq!(c.create_event("Ok".to_string(), String::new(), U64(200), U64(201)), 0);
+    ::core::assert_eq!(
+        c.create_event("Ok".to_string(), String::new(), U64(200), U64(201)),
+        0
+    );
     c.create_event("Bad".to_string(), String::new(), U64(200), U64(200));
 }
 
@@ -52,7 +74,10 @@ fn end_not_after_start_panics() {
 #[should_panic(expected = "title must not be empty")]
 fn empty_title_panics() {
     let mut c = calendar();
-    ::core::assert_eq!(c.create_event("Ok".to_string(), String::new(), U64(1), U64(2)), 0);
+    ::core::assert_eq!(
+        c.create_event("Ok".to_string(), String::new(), U64(1), U64(2)),
+        0
+    );
     c.create_event(String::new(), String::new(), U64(1), U64(2));
 }
 

@@ -2,7 +2,10 @@ use near_sdk::json_types::{Base64VecU8, U128};
 use near_sdk::mock::MockAction;
 use near_sdk::serde_json::{self, json, Value};
 use near_sdk::test_utils::{accounts, get_created_receipts, VMContextBuilder};
-use near_sdk::{testing_env, AccountId, Gas, NearToken, PromiseError, PromiseResult, PublicKey, RuntimeFeesConfig};
+use near_sdk::{
+    testing_env, AccountId, Gas, NearToken, PromiseError, PromiseResult, PublicKey,
+    RuntimeFeesConfig,
+};
 
 const KEY: &str = "ed25519:6E8sCci9badyRkXb3JoRpBj5p8C6Tw41ELDZoiihKEtp";
 
@@ -46,8 +49,12 @@ fn actions() -> Vec<(String, String)> {
             r.actions.into_iter().map(move |a| {
                 let what = match a {
                     MockAction::CreateAccount { .. } => "create".to_string(),
-                    MockAction::Transfer { deposit, .. } => ::std::format!("transfer {}", deposit.as_yoctonear()),
-                    MockAction::AddKeyWithFullAccess { public_key, .. } => ::std::format!("key {public_key}"),
+                    MockAction::Transfer { deposit, .. } => {
+                        ::std::format!("transfer {}", deposit.as_yoctonear())
+                    }
+                    MockAction::AddKeyWithFullAccess { public_key, .. } => {
+                        ::std::format!("key {public_key}")
+                    }
                     MockAction::DeployContract { code, .. } => ::std::format!("deploy {code:?}"),
                     MockAction::FunctionCallWeight {
                         method_name,
@@ -91,7 +98,11 @@ fn create_batches_the_actions_in_order() {
     let f = requested();
     let sub = "shop.factory.near".to_string();
     let all = actions();
-    let on_sub: Vec<String> = all.iter().filter(|(to, _)| *to == sub).map(|(_, a)| a.clone()).collect();
+    let on_sub: Vec<String> = all
+        .iter()
+        .filter(|(to, _)| *to == sub)
+        .map(|(_, a)| a.clone())
+        .collect();
     ::core::assert_eq!(
         on_sub,
         ::std::vec![
@@ -104,10 +115,16 @@ fn create_batches_the_actions_in_order() {
     );
     let callback = json!({"name": "shop", "creator": "bob", "deposit": near(3).to_string()});
     ::core::assert!(
-        all.contains(&("factory.near".to_string(), ::std::format!("call on_create {callback} 0 10"))),
+        all.contains(&(
+            "factory.near".to_string(),
+            ::std::format!("call on_create {callback} 0 10")
+        )),
         "{all:?}"
     );
-    ::core::assert!(f.get_subaccounts().is_empty(), "not created before the callback");
+    ::core::assert!(
+        f.get_subaccounts().is_empty(),
+        "not created before the callback"
+    );
 }
 
 #[test]
@@ -119,7 +136,10 @@ fn successful_creation_is_recorded() {
     drop(f.create_subaccount("app-2".to_string(), key()));
     callback_from(me(), PromiseResult::Successful(::std::vec![]));
     ::core::assert!(f.on_create("app-2".to_string(), accounts(2), U128(near(2)), Ok(())));
-    let expected: Vec<AccountId> = ::std::vec!["app-2.factory.near".parse().unwrap(), "shop.factory.near".parse().unwrap()];
+    let expected: Vec<AccountId> = ::std::vec![
+        "app-2.factory.near".parse().unwrap(),
+        "shop.factory.near".parse().unwrap()
+    ];
     ::core::assert_eq!(f.get_subaccounts(), expected);
 }
 
@@ -127,19 +147,34 @@ fn successful_creation_is_recorded() {
 fn failed_creation_refunds_and_frees_the_name() {
     let mut f = requested();
     callback_from(me(), PromiseResult::Failed);
-    ::core::assert!(!f.on_create("shop".to_string(), accounts(1), U128(near(3)), Err(PromiseError::Failed)));
-    ::core::assert_eq!(actions(), ::std::vec![(accounts(1).to_string(), ::std::format!("transfer {}", near(3)))]);
+    ::core::assert!(!f.on_create(
+        "shop".to_string(),
+        accounts(1),
+        U128(near(3)),
+        Err(PromiseError::Failed)
+    ));
+    ::core::assert_eq!(
+        actions(),
+        ::std::vec![(
+            accounts(1).to_string(),
+            ::std::format!("transfer {}", near(3))
+        )]
+    );
     ::core::assert!(f.get_subaccounts().is_empty());
     call_as(2, NearToken::from_near(2));
     drop(f.create_subaccount("shop".to_string(), key()));
-    ::core::assert!(actions().iter().any(|(to, a)| to == "shop.factory.near" && a == "create"));
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "shop.factory.near" && a == "create"));
 }
 
 #[test]
 #[should_panic(expected = "sub-account already exists")]
 fn reserved_name_cannot_be_requested_again() {
     let mut f = requested();
-    ::core::assert!(actions().iter().any(|(to, a)| to == "shop.factory.near" && a == "create"));
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "shop.factory.near" && a == "create"));
     call_as(2, NearToken::from_near(5));
     drop(f.create_subaccount("shop".to_string(), key()));
 }
@@ -148,7 +183,9 @@ fn reserved_name_cannot_be_requested_again() {
 #[should_panic(expected = "attach at least 2 NEAR")]
 fn too_small_deposit_panics() {
     let mut f = requested();
-    ::core::assert!(actions().iter().any(|(to, a)| to == "shop.factory.near" && a == "create"));
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "shop.factory.near" && a == "create"));
     call_as(2, NearToken::from_yoctonear(near(2) - 1));
     drop(f.create_subaccount("cheap".to_string(), key()));
 }
@@ -157,7 +194,9 @@ fn too_small_deposit_panics() {
 #[should_panic(expected = "invalid sub-account name")]
 fn uppercase_name_panics() {
     let mut f = requested();
-    ::core::assert!(actions().iter().any(|(to, a)| to == "shop.factory.near" && a == "create"));
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "shop.factory.near" && a == "create"));
     call_as(2, NearToken::from_near(3));
     drop(f.create_subaccount("Shop".to_string(), key()));
 }
@@ -168,7 +207,9 @@ fn dotted_name_panics() {
     let mut f = requested();
     call_as(2, NearToken::from_near(3));
     drop(f.create_subaccount("ok-2".to_string(), key()));
-    ::core::assert!(actions().iter().any(|(to, a)| to == "ok-2.factory.near" && a == "create"));
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "ok-2.factory.near" && a == "create"));
     drop(f.create_subaccount("a.b".to_string(), key()));
 }
 
@@ -178,7 +219,9 @@ fn name_ending_with_a_dash_panics() {
     let mut f = requested();
     call_as(2, NearToken::from_near(3));
     drop(f.create_subaccount("ab".to_string(), key()));
-    ::core::assert!(actions().iter().any(|(to, a)| to == "ab.factory.near" && a == "create"));
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "ab.factory.near" && a == "create"));
     drop(f.create_subaccount("ab-".to_string(), key()));
 }
 
@@ -189,5 +232,10 @@ fn stranger_cannot_confirm_a_creation() {
     callback_from(me(), PromiseResult::Successful(::std::vec![]));
     ::core::assert!(f.on_create("shop".to_string(), accounts(1), U128(near(3)), Ok(())));
     callback_from(accounts(1), PromiseResult::Failed);
-    f.on_create("shop".to_string(), accounts(1), U128(near(3)), Err(PromiseError::Failed));
+    f.on_create(
+        "shop".to_string(),
+        accounts(1),
+        U128(near(3)),
+        Err(PromiseError::Failed),
+    );
 }

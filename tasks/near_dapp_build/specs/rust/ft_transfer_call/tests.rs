@@ -2,7 +2,9 @@ use near_sdk::json_types::U128;
 use near_sdk::mock::MockAction;
 use near_sdk::serde_json::{self, Value};
 use near_sdk::test_utils::{accounts, get_created_receipts, VMContextBuilder};
-use near_sdk::{testing_env, AccountId, Gas, NearToken, PromiseError, PromiseResult, RuntimeFeesConfig};
+use near_sdk::{
+    testing_env, AccountId, Gas, NearToken, PromiseError, PromiseResult, RuntimeFeesConfig,
+};
 
 fn me() -> AccountId {
     "token.near".parse().unwrap()
@@ -67,7 +69,10 @@ fn after_transfer_call() -> FtTransferCall {
 }
 
 fn balances(t: &FtTransferCall) -> (u128, u128) {
-    (t.ft_balance_of(accounts(0)).0, t.ft_balance_of(accounts(1)).0)
+    (
+        t.ft_balance_of(accounts(0)).0,
+        t.ft_balance_of(accounts(1)).0,
+    )
 }
 
 #[test]
@@ -80,7 +85,10 @@ fn transfer_call_moves_tokens_and_schedules_the_calls() {
         .iter()
         .find(|c| c.0 == accounts(1) && c.1 == "ft_on_transfer")
         .expect("ft_on_transfer on the receiver");
-    ::core::assert_eq!(on.2, serde_json::json!({"sender_id": "alice", "amount": "100", "msg": "buy"}));
+    ::core::assert_eq!(
+        on.2,
+        serde_json::json!({"sender_id": "alice", "amount": "100", "msg": "buy"})
+    );
     ::core::assert_eq!((on.3, on.4), (0, Gas::from_tgas(30)));
     let resolve = all
         .iter()
@@ -97,7 +105,10 @@ fn transfer_call_moves_tokens_and_schedules_the_calls() {
 fn fully_used_transfer_is_not_refunded() {
     let mut t = after_transfer_call();
     callback_from(me(), PromiseResult::Successful(b"\"0\"".to_vec()));
-    ::core::assert_eq!(t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Ok(U128(0))), U128(100));
+    ::core::assert_eq!(
+        t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Ok(U128(0))),
+        U128(100)
+    );
     ::core::assert_eq!(balances(&t), (900, 100));
 }
 
@@ -105,7 +116,10 @@ fn fully_used_transfer_is_not_refunded() {
 fn unused_part_is_refunded() {
     let mut t = after_transfer_call();
     callback_from(me(), PromiseResult::Successful(b"\"30\"".to_vec()));
-    ::core::assert_eq!(t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Ok(U128(30))), U128(70));
+    ::core::assert_eq!(
+        t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Ok(U128(30))),
+        U128(70)
+    );
     ::core::assert_eq!(balances(&t), (930, 70));
     ::core::assert_eq!(t.ft_total_supply(), U128(1_000));
 }
@@ -115,7 +129,12 @@ fn failed_receiver_call_refunds_everything() {
     let mut t = after_transfer_call();
     callback_from(me(), PromiseResult::Failed);
     ::core::assert_eq!(
-        t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Err(PromiseError::Failed)),
+        t.ft_resolve_transfer(
+            accounts(0),
+            accounts(1),
+            U128(100),
+            Err(PromiseError::Failed)
+        ),
         U128(0)
     );
     ::core::assert_eq!(balances(&t), (1_000, 0));
@@ -128,7 +147,10 @@ fn unused_amount_is_capped_at_the_amount() {
     drop(t.ft_transfer_call(accounts(1), U128(50), None, String::new()));
     ::core::assert_eq!(balances(&t), (850, 150));
     callback_from(me(), PromiseResult::Successful(b"\"500\"".to_vec()));
-    ::core::assert_eq!(t.ft_resolve_transfer(accounts(0), accounts(1), U128(50), Ok(U128(500))), U128(0));
+    ::core::assert_eq!(
+        t.ft_resolve_transfer(accounts(0), accounts(1), U128(50), Ok(U128(500))),
+        U128(0)
+    );
     ::core::assert_eq!(balances(&t), (900, 100));
 }
 
@@ -141,7 +163,12 @@ fn refund_is_limited_to_what_the_receiver_still_holds() {
     ::core::assert_eq!(balances(&t), (900, 20));
     callback_from(me(), PromiseResult::Failed);
     ::core::assert_eq!(
-        t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Err(PromiseError::Failed)),
+        t.ft_resolve_transfer(
+            accounts(0),
+            accounts(1),
+            U128(100),
+            Err(PromiseError::Failed)
+        ),
         U128(80)
     );
     ::core::assert_eq!(balances(&t), (920, 0));
@@ -189,8 +216,16 @@ fn zero_amount_panics() {
 fn stranger_cannot_resolve() {
     let mut t = after_transfer_call();
     callback_from(me(), PromiseResult::Successful(b"\"0\"".to_vec()));
-    ::core::assert_eq!(t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Ok(U128(0))), U128(100));
+    ::core::assert_eq!(
+        t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Ok(U128(0))),
+        U128(100)
+    );
     // bob calls the callback himself to fake a failed transfer.
     callback_from(accounts(1), PromiseResult::Failed);
-    t.ft_resolve_transfer(accounts(0), accounts(1), U128(100), Err(PromiseError::Failed));
+    t.ft_resolve_transfer(
+        accounts(0),
+        accounts(1),
+        U128(100),
+        Err(PromiseError::Failed),
+    );
 }

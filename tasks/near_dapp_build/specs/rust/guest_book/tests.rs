@@ -53,9 +53,15 @@ fn records_sender_text_and_premium() {
 fn premium_threshold_is_inclusive() {
     sign_as(0, NearToken::from_yoctonear(0));
     let mut book = GuestBook::new();
-    sign_as(1, NearToken::from_yoctonear(100_000_000_000_000_000_000_000 - 1));
+    sign_as(
+        1,
+        NearToken::from_yoctonear(100_000_000_000_000_000_000_000 - 1),
+    );
     book.add_message("almost".to_string());
-    sign_as(1, NearToken::from_yoctonear(100_000_000_000_000_000_000_000));
+    sign_as(
+        1,
+        NearToken::from_yoctonear(100_000_000_000_000_000_000_000),
+    );
     book.add_message("exactly".to_string());
     sign_as(1, NearToken::from_near(5));
     book.add_message("more".to_string());
@@ -82,10 +88,7 @@ fn pagination_defaults_and_limits() {
         texts(&book, Some(12), Some(2)),
         ::std::vec!["m12".to_string(), "m13".to_string()]
     );
-    ::core::assert_eq!(
-        texts(&book, Some(14), None),
-        ::std::vec!["m14".to_string()]
-    );
+    ::core::assert_eq!(texts(&book, Some(14), None), ::std::vec!["m14".to_string()]);
     ::core::assert_eq!(texts(&book, Some(3), Some(0)).len(), 0);
     ::core::assert!(book.get_messages(Some(20), Some(5)).is_empty());
     ::core::assert_eq!(book.total_messages(), 15);

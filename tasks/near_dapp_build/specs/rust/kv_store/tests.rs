@@ -55,14 +55,23 @@ fn deposit_accumulates() {
 fn set_and_get_are_namespaced() {
     let mut kv = funded_store(1);
     kv.set("color".to_string(), "blue".to_string());
-    ::core::assert_eq!(kv.get(accounts(1), "color".to_string()), Some("blue".to_string()));
+    ::core::assert_eq!(
+        kv.get(accounts(1), "color".to_string()),
+        Some("blue".to_string())
+    );
     ::core::assert_eq!(kv.get(accounts(2), "color".to_string()), None);
     kv.set("color".to_string(), "red".to_string());
-    ::core::assert_eq!(kv.get(accounts(1), "color".to_string()), Some("red".to_string()));
+    ::core::assert_eq!(
+        kv.get(accounts(1), "color".to_string()),
+        Some("red".to_string())
+    );
     // Another account removing "its" color touches nothing of accounts(1).
     call_as(2, NearToken::from_yoctonear(0));
     ::core::assert_eq!(kv.remove("color".to_string()), None);
-    ::core::assert_eq!(kv.get(accounts(1), "color".to_string()), Some("red".to_string()));
+    ::core::assert_eq!(
+        kv.get(accounts(1), "color".to_string()),
+        Some("red".to_string())
+    );
 }
 
 #[test]
@@ -84,12 +93,18 @@ fn shrinking_a_value_credits_the_freed_bytes() {
     let before = env::storage_usage();
     kv.set("k".to_string(), "x".repeat(200));
     let long_cost = u128::from(env::storage_usage() - before) * byte_cost();
-    ::core::assert_eq!(kv.storage_balance_of(accounts(1)), U128(one_near() - long_cost));
+    ::core::assert_eq!(
+        kv.storage_balance_of(accounts(1)),
+        U128(one_near() - long_cost)
+    );
     kv.set("k".to_string(), "short".to_string());
     let net = u128::from(env::storage_usage() - before) * byte_cost();
     ::core::assert!(net < long_cost);
     ::core::assert_eq!(kv.storage_balance_of(accounts(1)), U128(one_near() - net));
-    ::core::assert_eq!(kv.get(accounts(1), "k".to_string()), Some("short".to_string()));
+    ::core::assert_eq!(
+        kv.get(accounts(1), "k".to_string()),
+        Some("short".to_string())
+    );
 }
 
 #[test]

@@ -71,10 +71,7 @@ impl Multisig {
     pub fn confirm(&mut self, request_id: u64) -> bool {
         let member = self.assert_member();
         let needed = self.num_confirmations;
-        let pending = self
-            .requests
-            .get_mut(&request_id)
-            .expect("unknown request");
+        let pending = self.requests.get_mut(&request_id).expect("unknown request");
         require!(pending.confirmed_by.insert(member), "already confirmed");
         pending.request.confirmations += 1;
         if pending.request.confirmations < needed {

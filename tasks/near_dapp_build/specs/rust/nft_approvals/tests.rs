@@ -78,7 +78,11 @@ fn approved_account_transfers_to_a_third_account() {
     call_as(2, 1);
     c.nft_transfer(accounts(3), id("t"), Some(0), None);
     ::core::assert_eq!(owner(&c, "t"), accounts(3));
-    ::core::assert!(c.nft_token(id("t")).unwrap().approved_account_ids.is_empty());
+    ::core::assert!(c
+        .nft_token(id("t"))
+        .unwrap()
+        .approved_account_ids
+        .is_empty());
     ::core::assert!(!c.nft_is_approved(id("t"), accounts(2), None));
 }
 
@@ -139,7 +143,11 @@ fn revoke_all_clears_every_approval() {
     call_as(1, 1);
     c.nft_approve(id("t"), accounts(3), None);
     c.nft_revoke_all(id("t"));
-    ::core::assert!(c.nft_token(id("t")).unwrap().approved_account_ids.is_empty());
+    ::core::assert!(c
+        .nft_token(id("t"))
+        .unwrap()
+        .approved_account_ids
+        .is_empty());
     ::core::assert!(!c.nft_is_approved(id("t"), accounts(3), None));
     c.nft_approve(id("t"), accounts(3), None);
     ::core::assert!(c.nft_is_approved(id("t"), accounts(3), Some(2)));

@@ -98,7 +98,11 @@ impl NftEnumeration {
     }
 
     pub fn nft_supply_for_owner(&self, account_id: AccountId) -> U128 {
-        U128(self.per_owner.get(&account_id).map_or(0, |s| s.len() as u128))
+        U128(
+            self.per_owner
+                .get(&account_id)
+                .map_or(0, |s| s.len() as u128),
+        )
     }
 
     pub fn nft_tokens_for_owner(

@@ -59,9 +59,18 @@ fn per_owner_views_sort_and_page() {
     ::core::assert_eq!(c.nft_supply_for_owner(accounts(1)), U128(3));
     ::core::assert_eq!(c.nft_supply_for_owner(accounts(2)), U128(1));
     ::core::assert_eq!(c.nft_supply_for_owner(accounts(3)), U128(0));
-    ::core::assert_eq!(ids(c.nft_tokens_for_owner(accounts(1), None, None)), strs(&["a", "m", "x"]));
-    ::core::assert_eq!(ids(c.nft_tokens_for_owner(accounts(1), Some(U128(1)), Some(1))), strs(&["m"]));
-    ::core::assert_eq!(ids(c.nft_tokens_for_owner(accounts(1), Some(U128(2)), None)), strs(&["x"]));
+    ::core::assert_eq!(
+        ids(c.nft_tokens_for_owner(accounts(1), None, None)),
+        strs(&["a", "m", "x"])
+    );
+    ::core::assert_eq!(
+        ids(c.nft_tokens_for_owner(accounts(1), Some(U128(1)), Some(1))),
+        strs(&["m"])
+    );
+    ::core::assert_eq!(
+        ids(c.nft_tokens_for_owner(accounts(1), Some(U128(2)), None)),
+        strs(&["x"])
+    );
     ::core::assert!(c.nft_tokens_for_owner(accounts(3), None, None).is_empty());
 }
 
@@ -72,8 +81,14 @@ fn transfers_update_the_owner_views() {
     c.nft_transfer(accounts(2), "m".to_string(), None, None);
     ::core::assert_eq!(c.nft_supply_for_owner(accounts(1)), U128(2));
     ::core::assert_eq!(c.nft_supply_for_owner(accounts(2)), U128(2));
-    ::core::assert_eq!(ids(c.nft_tokens_for_owner(accounts(1), None, None)), strs(&["a", "x"]));
-    ::core::assert_eq!(ids(c.nft_tokens_for_owner(accounts(2), None, None)), strs(&["c", "m"]));
+    ::core::assert_eq!(
+        ids(c.nft_tokens_for_owner(accounts(1), None, None)),
+        strs(&["a", "x"])
+    );
+    ::core::assert_eq!(
+        ids(c.nft_tokens_for_owner(accounts(2), None, None)),
+        strs(&["c", "m"])
+    );
     ::core::assert_eq!(owner_of(&c, "m"), Some(accounts(2)));
     ::core::assert_eq!(ids(c.nft_tokens(None, None)), strs(&["m", "c", "a", "x"]));
     ::core::assert_eq!(c.nft_total_supply(), U128(4));

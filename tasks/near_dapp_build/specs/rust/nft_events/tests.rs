@@ -15,7 +15,9 @@ fn events() -> Vec<Value> {
     get_logs()
         .iter()
         .map(|l| {
-            let body = l.strip_prefix("EVENT_JSON:").expect("log line starts with EVENT_JSON:");
+            let body = l
+                .strip_prefix("EVENT_JSON:")
+                .expect("log line starts with EVENT_JSON:");
             serde_json::from_str(body).expect("event is JSON")
         })
         .collect()
@@ -38,8 +40,10 @@ fn mint_logs_one_event_with_all_ids() {
     let c = collection();
     ::core::assert_eq!(
         events(),
-        ::std::vec![json!({"standard": "nep171", "version": "1.2.0", "event": "nft_mint",
-            "data": [{"owner_id": "bob", "token_ids": ["a", "b"]}]})]
+        ::std::vec![
+            json!({"standard": "nep171", "version": "1.2.0", "event": "nft_mint",
+            "data": [{"owner_id": "bob", "token_ids": ["a", "b"]}]})
+        ]
     );
     ::core::assert_eq!(c.nft_token_owner("b".to_string()), Some(accounts(1)));
 }
@@ -51,8 +55,10 @@ fn mint_memo_is_included_only_when_given() {
     c.nft_mint(ids(&["z"]), accounts(2), Some("drop".to_string()));
     ::core::assert_eq!(
         events(),
-        ::std::vec![json!({"standard": "nep171", "version": "1.2.0", "event": "nft_mint",
-            "data": [{"owner_id": "charlie", "token_ids": ["z"], "memo": "drop"}]})]
+        ::std::vec![
+            json!({"standard": "nep171", "version": "1.2.0", "event": "nft_mint",
+            "data": [{"owner_id": "charlie", "token_ids": ["z"], "memo": "drop"}]})
+        ]
     );
 }
 
@@ -63,12 +69,19 @@ fn transfer_logs_old_and_new_owner() {
     c.nft_transfer(accounts(3), "a".to_string(), None, None);
     ::core::assert_eq!(
         events(),
-        ::std::vec![json!({"standard": "nep171", "version": "1.2.0", "event": "nft_transfer",
-            "data": [{"old_owner_id": "bob", "new_owner_id": "danny", "token_ids": ["a"]}]})]
+        ::std::vec![
+            json!({"standard": "nep171", "version": "1.2.0", "event": "nft_transfer",
+            "data": [{"old_owner_id": "bob", "new_owner_id": "danny", "token_ids": ["a"]}]})
+        ]
     );
     ::core::assert_eq!(c.nft_token_owner("a".to_string()), Some(accounts(3)));
     call_as(3, 1);
-    c.nft_transfer(accounts(2), "a".to_string(), Some(1), Some("gift".to_string()));
+    c.nft_transfer(
+        accounts(2),
+        "a".to_string(),
+        Some(1),
+        Some("gift".to_string()),
+    );
     ::core::assert_eq!(events()[0]["data"][0]["memo"], "gift");
     ::core::assert_eq!(events()[0]["data"][0]["old_owner_id"], "danny");
 }
@@ -80,8 +93,10 @@ fn burn_logs_and_removes_the_token() {
     c.nft_burn("b".to_string());
     ::core::assert_eq!(
         events(),
-        ::std::vec![json!({"standard": "nep171", "version": "1.2.0", "event": "nft_burn",
-            "data": [{"owner_id": "bob", "token_ids": ["b"]}]})]
+        ::std::vec![
+            json!({"standard": "nep171", "version": "1.2.0", "event": "nft_burn",
+            "data": [{"owner_id": "bob", "token_ids": ["b"]}]})
+        ]
     );
     ::core::assert_eq!(c.nft_token_owner("b".to_string()), None);
     ::core::assert_eq!(c.nft_token_owner("a".to_string()), Some(accounts(1)));

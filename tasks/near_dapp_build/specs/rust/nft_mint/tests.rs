@@ -73,7 +73,12 @@ fn transfer_changes_owner() {
     c.nft_transfer(accounts(2), "a".to_string(), None, None);
     ::core::assert_eq!(owner_of(&c, "a"), Some(accounts(2)));
     call_as(2, 1);
-    c.nft_transfer(accounts(1), "a".to_string(), Some(3), Some("back".to_string()));
+    c.nft_transfer(
+        accounts(1),
+        "a".to_string(),
+        Some(3),
+        Some("back".to_string()),
+    );
     ::core::assert_eq!(owner_of(&c, "a"), Some(accounts(1)));
     ::core::assert_eq!(c.nft_total_supply(), U128(1));
 }

@@ -65,7 +65,12 @@ impl NftRoyalties {
         self.tokens.get(&token_id).map(|t| t.owner_id.clone())
     }
 
-    pub fn nft_payout(&self, token_id: String, balance: U128, max_len_payout: Option<u32>) -> Payout {
+    pub fn nft_payout(
+        &self,
+        token_id: String,
+        balance: U128,
+        max_len_payout: Option<u32>,
+    ) -> Payout {
         let token = self.tokens.get(&token_id).expect("token not found");
         let mut payout: HashMap<AccountId, U128> = HashMap::new();
         let mut paid = 0u128;

@@ -13,7 +13,10 @@ fn call_as(i: usize, yocto: u128) {
 }
 
 fn royalty(entries: &[(usize, u32)]) -> HashMap<AccountId, u32> {
-    entries.iter().map(|(i, bps)| (accounts(*i), *bps)).collect()
+    entries
+        .iter()
+        .map(|(i, bps)| (accounts(*i), *bps))
+        .collect()
 }
 
 fn sorted(p: Payout) -> Vec<(AccountId, u128)> {
@@ -26,7 +29,11 @@ fn sorted(p: Payout) -> Vec<(AccountId, u128)> {
 fn collection() -> NftRoyalties {
     call_as(0, 0);
     let mut c = NftRoyalties::new(accounts(0));
-    c.nft_mint("art".to_string(), accounts(1), royalty(&[(2, 1_000), (3, 250)]));
+    c.nft_mint(
+        "art".to_string(),
+        accounts(1),
+        royalty(&[(2, 1_000), (3, 250)]),
+    );
     c
 }
 
@@ -37,7 +44,11 @@ fn payout_splits_royalties_and_owner_gets_the_rest() {
     ::core::assert_eq!(c.nft_token_owner("none".to_string()), None);
     ::core::assert_eq!(
         sorted(c.nft_payout("art".to_string(), U128(10_000), None)),
-        ::std::vec![(accounts(1), 8_750), (accounts(2), 1_000), (accounts(3), 250)]
+        ::std::vec![
+            (accounts(1), 8_750),
+            (accounts(2), 1_000),
+            (accounts(3), 250)
+        ]
     );
 }
 
@@ -58,7 +69,11 @@ fn shares_round_down_and_the_remainder_goes_to_the_owner() {
 fn owner_with_a_royalty_share_gets_one_entry() {
     call_as(0, 0);
     let mut c = NftRoyalties::new(accounts(0));
-    c.nft_mint("self".to_string(), accounts(1), royalty(&[(1, 500), (2, 9_500)]));
+    c.nft_mint(
+        "self".to_string(),
+        accounts(1),
+        royalty(&[(1, 500), (2, 9_500)]),
+    );
     ::core::assert_eq!(
         sorted(c.nft_payout("self".to_string(), U128(1_000), Some(2))),
         ::std::vec![(accounts(1), 50), (accounts(2), 950)]
@@ -69,7 +84,14 @@ fn owner_with_a_royalty_share_gets_one_entry() {
 fn transfer_payout_pays_the_previous_owner_and_moves_the_token() {
     let mut c = collection();
     call_as(1, 1);
-    let payout = c.nft_transfer_payout(accounts(4), "art".to_string(), Some(0), None, U128(2_000), Some(3));
+    let payout = c.nft_transfer_payout(
+        accounts(4),
+        "art".to_string(),
+        Some(0),
+        None,
+        U128(2_000),
+        Some(3),
+    );
     ::core::assert_eq!(
         sorted(payout),
         ::std::vec![(accounts(1), 1_750), (accounts(2), 200), (accounts(3), 50)]
@@ -88,7 +110,11 @@ fn royalties_above_100_percent_panic() {
     call_as(0, 0);
     c.nft_mint("full".to_string(), accounts(1), royalty(&[(2, 10_000)]));
     ::core::assert_eq!(c.nft_token_owner("full".to_string()), Some(accounts(1)));
-    c.nft_mint("over".to_string(), accounts(1), royalty(&[(2, 9_000), (3, 1_001)]));
+    c.nft_mint(
+        "over".to_string(),
+        accounts(1),
+        royalty(&[(2, 9_000), (3, 1_001)]),
+    );
 }
 
 #[test]
@@ -100,7 +126,12 @@ fn more_than_ten_royalty_accounts_panic() {
         .map(|i| (::std::format!("r{i}.near").parse().unwrap(), 100))
         .collect();
     c.nft_mint("ten".to_string(), accounts(1), ten.clone());
-    ::core::assert_eq!(c.nft_payout("ten".to_string(), U128(100), None).payout.len(), 11);
+    ::core::assert_eq!(
+        c.nft_payout("ten".to_string(), U128(100), None)
+            .payout
+            .len(),
+        11
+    );
     let mut eleven = ten;
     eleven.insert("r10.near".parse().unwrap(), 100);
     c.nft_mint("eleven".to_string(), accounts(1), eleven);
@@ -110,7 +141,12 @@ fn more_than_ten_royalty_accounts_panic() {
 #[should_panic(expected = "payout exceeds max_len_payout")]
 fn payout_longer_than_max_len_panics() {
     let c = collection();
-    ::core::assert_eq!(c.nft_payout("art".to_string(), U128(10), Some(3)).payout.len(), 3);
+    ::core::assert_eq!(
+        c.nft_payout("art".to_string(), U128(10), Some(3))
+            .payout
+            .len(),
+        3
+    );
     c.nft_payout("art".to_string(), U128(10), Some(2));
 }
 
@@ -145,6 +181,9 @@ fn stranger_cannot_mint() {
 #[should_panic(expected = "token not found")]
 fn payout_of_unknown_token_panics() {
     let c = collection();
-    ::core::assert_eq!(c.nft_payout("art".to_string(), U128(4), None).payout.len(), 3);
+    ::core::assert_eq!(
+        c.nft_payout("art".to_string(), U128(4), None).payout.len(),
+        3
+    );
     c.nft_payout("ghost".to_string(), U128(4), None);
 }

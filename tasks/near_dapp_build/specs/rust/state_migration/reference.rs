@@ -34,7 +34,8 @@ impl MessageBoard {
     #[init(ignore_state)]
     pub fn migrate() -> Self {
         assert_self();
-        let old: OldBoard = env::state_read().unwrap_or_else(|| env::panic_str("no state to migrate"));
+        let old: OldBoard =
+            env::state_read().unwrap_or_else(|| env::panic_str("no state to migrate"));
         let mut messages = Vector::new(b"m");
         for text in old.messages {
             messages.push(Message {

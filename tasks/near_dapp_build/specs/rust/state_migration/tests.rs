@@ -18,7 +18,10 @@ fn deploy_v1() {
     call_as(me());
     env::state_write(&OldBoard {
         owner: accounts(0),
-        messages: ["hello", "gm", "bye"].iter().map(|s| s.to_string()).collect(),
+        messages: ["hello", "gm", "bye"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     });
 }
 
@@ -54,8 +57,14 @@ fn migrated_board_keeps_working() {
     ::core::assert_eq!(b.total_messages(), 4);
     let page = b.get_messages(2, 5);
     ::core::assert_eq!(page.len(), 2);
-    ::core::assert_eq!((page[0].author.clone(), page[0].text.as_str()), (accounts(0), "bye"));
-    ::core::assert_eq!((page[1].author.clone(), page[1].text.as_str()), (accounts(2), "first v2"));
+    ::core::assert_eq!(
+        (page[0].author.clone(), page[0].text.as_str()),
+        (accounts(0), "bye")
+    );
+    ::core::assert_eq!(
+        (page[1].author.clone(), page[1].text.as_str()),
+        (accounts(2), "first v2")
+    );
     ::core::assert_eq!(b.get_messages(1, 1)[0].text, "gm");
     ::core::assert!(b.get_messages(4, 1).is_empty());
 }

@@ -1,6 +1,8 @@
 use near_sdk::json_types::U128;
 use near_sdk::store::LookupSet;
-use near_sdk::{assert_one_yocto, env, near, require, AccountId, NearToken, PanicOnDefault, Promise};
+use near_sdk::{
+    assert_one_yocto, env, near, require, AccountId, NearToken, PanicOnDefault, Promise,
+};
 
 #[near(serializers = [json, borsh])]
 #[derive(Clone, Debug, PartialEq)]

@@ -29,7 +29,14 @@ fn transfers() -> Vec<(AccountId, u128)> {
 
 fn lockup() -> Vesting {
     at(0, 0);
-    Vesting::new(accounts(0), accounts(1), U128(TOTAL), U64(1_000), U64(1_250), U64(2_000))
+    Vesting::new(
+        accounts(0),
+        accounts(1),
+        U128(TOTAL),
+        U64(1_000),
+        U64(1_250),
+        U64(2_000),
+    )
 }
 
 fn vested_at(v: &Vesting, t: u64) -> u128 {
@@ -131,7 +138,14 @@ fn terminating_twice_panics() {
 fn cliff_after_end_panics() {
     let v = lockup();
     ::core::assert_eq!(vested_at(&v, 1_500), 500_000);
-    Vesting::new(accounts(0), accounts(1), U128(TOTAL), U64(1_000), U64(2_001), U64(2_000));
+    Vesting::new(
+        accounts(0),
+        accounts(1),
+        U128(TOTAL),
+        U64(1_000),
+        U64(2_001),
+        U64(2_000),
+    );
 }
 
 #[test]
@@ -139,5 +153,12 @@ fn cliff_after_end_panics() {
 fn empty_period_panics() {
     let v = lockup();
     ::core::assert_eq!(vested_at(&v, 1_500), 500_000);
-    Vesting::new(accounts(0), accounts(1), U128(TOTAL), U64(1_000), U64(1_000), U64(1_000));
+    Vesting::new(
+        accounts(0),
+        accounts(1),
+        U128(TOTAL),
+        U64(1_000),
+        U64(1_000),
+        U64(1_000),
+    );
 }
