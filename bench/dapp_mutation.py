@@ -8,7 +8,8 @@ near-sdk is never rebuilt, and compiles the hidden tests as a separate crate tha
 
 Commands
 - ``check``: the reference passes every hidden test; a ``todo!()`` stub and a "returns defaults, never panics"
-  stub pass none. Both stubs are built from the reference in one binary (mutation schemata, below).
+  stub pass none (both built from the reference in one binary, mutation schemata below); every plausible
+  wrong implementation listed in the spec's ``wrong.toml`` fails at least one test.
 - ``mutate``: mutation testing. cargo-mutants would rebuild the crate once per mutant (and, outside cargo's
   cache, near-sdk too), which the shared 2-core machine cannot afford for 24 specs, so the mutants are
   generated here, cargo-mutants' operators at source level on the reference's syntax tree (tree-sitter):
@@ -447,8 +448,26 @@ def _site_lines(program: str, schema: Schema) -> dict[int, tuple[int, int]]:
 
 
 # -------------------------------------------------------------------------------------------------- commands
+def wrong_implementations(spec: ContractSpec) -> list[tuple[str, str]]:
+    """(description, source) of the spec's plausible wrong implementations (``wrong.toml``)."""
+    import tomllib
+
+    from nearcoder.tasks.near_dapp_build.specs import SPECS_DIR
+
+    path = SPECS_DIR / "rust" / spec.id / "wrong.toml"
+    if not path.is_file():
+        return []
+    out = []
+    for w in tomllib.loads(path.read_text())["wrong"]:
+        if spec.reference.count(w["find"]) != 1:
+            raise ValueError(f"{path}: {w['description']!r}: `find` must occur exactly once in reference.rs")
+        out.append((w["description"], spec.reference.replace(w["find"], w["replace"])))
+    return out
+
+
 def check(specs: list[ContractSpec]) -> int:
-    table = Table("spec", "difficulty", "tests", "reference", "todo!() stub", "defaults stub", "seconds")
+    table = Table("spec", "difficulty", "tests", "reference", "todo!() stub", "defaults stub", "wrong impls caught",
+                  "seconds")
     bad = 0
     for spec in specs:
         t0 = time.monotonic()
@@ -457,11 +476,24 @@ def check(specs: list[ContractSpec]) -> int:
             results = [run_tests(binary, k) for k in (0, TODO_STUB, DEFAULTS_STUB)]
         n = len(spec.test_names)
         passed = [sum(v == "passed" for v in r.values()) for r in results]
-        ok = passed[0] == n and len(results[0]) == n and passed[1] == 0 and passed[2] == 0
+        wrong = wrong_implementations(spec)
+        escaped = []
+        for description, source in wrong:
+            with tempfile.TemporaryDirectory(prefix="nearcoder-wrong-") as tmp:
+                built = build(source, spec.tests, Path(tmp))
+                if built.binary is None:
+                    raise RuntimeError(f"{spec.id}: wrong implementation {description!r} does not build: {built.error}")
+                verdicts = run_tests(built.binary)
+            if len(verdicts) == n and all(v == "passed" for v in verdicts.values()):
+                escaped.append(description)
+        ok = passed[0] == n and len(results[0]) == n and passed[1] == 0 and passed[2] == 0 and not escaped
         bad += not ok
         meta = _difficulty(spec)
         table.add_row(spec.id, meta, str(n), f"{passed[0]}/{n}", f"{passed[1]}/{n}", f"{passed[2]}/{n}",
-                      f"{time.monotonic() - t0:.0f}", style=None if ok else "red")
+                      f"{len(wrong) - len(escaped)}/{len(wrong)}", f"{time.monotonic() - t0:.0f}",
+                      style=None if ok else "red")
+        for description in escaped:
+            console.print(f"[red]{spec.id}: the wrong implementation {description!r} passes every test")
         if passed[0] != n:
             console.print(f"[red]{spec.id}: reference fails " +
                           ", ".join(t for t, v in results[0].items() if v != "passed"))
