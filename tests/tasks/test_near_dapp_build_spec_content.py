@@ -69,3 +69,13 @@ def test_the_bare_should_panic_check_catches_one():
     assert not _EXPECTED.match(_SHOULD_PANIC.findall(code)[0].strip())
     assert _EXPECTED.match(_SHOULD_PANIC.findall('#[should_panic(expected = "only members")]')[0].strip())
     assert _UNQUALIFIED_MACRO.findall("assert_eq!(a, b); ::core::assert!(c); ::std::vec![1]") == ["assert_eq"]
+
+
+@pytest.mark.parametrize("spec", RUST_SPECS, ids=lambda s: s.id)
+def test_every_spec_lists_plausible_wrong_implementations(spec):
+    """bench/dapp_mutation.py check builds each one and requires a failing hidden test."""
+    wrong = tomllib.loads((SPECS_DIR / "rust" / spec.id / "wrong.toml").read_text())["wrong"]
+    assert len(wrong) >= 2, spec.id
+    for w in wrong:
+        assert spec.reference.count(w["find"]) == 1, (spec.id, w["description"])
+        assert w["find"] != w["replace"], (spec.id, w["description"])
