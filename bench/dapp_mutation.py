@@ -52,7 +52,7 @@ MUTANT_ENV = "NEARCODER_MUTANT"
 TODO_STUB, DEFAULTS_STUB = 1, 2  # schema ids of the two whole-contract controls; mutants start at FIRST_MUTANT
 FIRST_MUTANT = 3
 RUN_TIMEOUT_S = 20
-console = Console(width=150)
+console = Console(width=150, force_terminal=False)
 
 SWAPS = {
     "==": ["!="], "!=": ["=="], "<": ["<=", ">="], "<=": ["<", ">"], ">": [">=", "<="], ">=": [">", "<"],
@@ -505,8 +505,32 @@ def check(specs: list[ContractSpec]) -> int:
     return 1 if bad else 0
 
 
-def mutate(specs: list[ContractSpec], show_survivors: bool) -> int:
+README = Path(__file__).resolve().parents[1] / "tasks" / "near_dapp_build" / "README.md"
+START, END = "<!-- mutation:start -->", "<!-- mutation:end -->"
+
+
+def write_readme(rows: list[tuple[str, int, int, int, list[str]]], seconds: float) -> None:
+    """The per-spec mutation scores into the README between the markers (spec, mutants, unviable, killed, survivors)."""
+    import platform
+    from datetime import date
+
+    lines = [START, "", f"Mutation scores, {date.today().isoformat()}, `python bench/dapp_mutation.py mutate --write` on "
+             f"{platform.machine()} with {os.cpu_count()} cores shared with other jobs (under load), {seconds:.0f} s "
+             "in all:", "", "| spec | mutants | unviable | killed | score | survivors (line: mutation) |",
+             "|---|---:|---:|---:|---:|---|"]
+    for spec_id, total, unviable, killed, survivors in rows:
+        score = 100 * killed / total if total else 100.0
+        lines.append(f"| `{spec_id}` | {total} | {unviable} | {killed} | {score:.0f} % | "
+                     f"{'; '.join(survivors) or '-'} |")
+    lines += ["", END]
+    text = README.read_text()
+    README.write_text(text[:text.index(START)] + "\n".join(lines) + text[text.index(END) + len(END):])
+
+
+def mutate(specs: list[ContractSpec], show_survivors: bool, write: bool = False) -> int:
     table = Table("spec", "mutants", "unviable", "killed", "survived", "score", "seconds")
+    rows = []
+    t_all = time.monotonic()
     for spec in specs:
         t0 = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="nearcoder-mut-") as tmp:
@@ -525,11 +549,15 @@ def mutate(specs: list[ContractSpec], show_survivors: bool) -> int:
         score = killed / total if total else 1.0
         table.add_row(spec.id, str(total), str(len(schema.disabled)), str(killed), str(len(survivors)),
                       f"{100 * score:.0f}%", f"{time.monotonic() - t0:.0f}")
+        lines = expand_checks(spec.reference).splitlines()
+        rows.append((spec.id, total, len(schema.disabled), killed,
+                     [f"{s.line}: `{lines[s.line - 1].strip()[:60]}` {s.description}" for s in survivors]))
         if show_survivors:
-            lines = expand_checks(spec.reference).splitlines()
             for s in survivors:
                 console.print(f"  {spec.id}:{s.line} {s.description:<22} {lines[s.line - 1].strip()[:90]}")
     console.print(table)
+    if write:
+        write_readme(rows, time.monotonic() - t_all)
     return 0
 
 
@@ -546,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["check", "mutate"])
     parser.add_argument("specs", nargs="*", help="spec ids (default: all Rust specs)")
     parser.add_argument("--show-survivors", action="store_true")
+    parser.add_argument("--write", action="store_true", help="mutate: write the scores into the README")
     args = parser.parse_args(argv)
     specs = [s for s in load_specs("rust") if not args.specs or s.id in args.specs]
     unknown = set(args.specs) - {s.id for s in specs}
@@ -553,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown spec ids: {', '.join(sorted(unknown))}")
     if args.command == "check":
         return check(specs)
-    return mutate(specs, args.show_survivors)
+    return mutate(specs, args.show_survivors, args.write)
 
 
 if __name__ == "__main__":

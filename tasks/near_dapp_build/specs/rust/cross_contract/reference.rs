@@ -48,10 +48,7 @@ impl GreetingClient {
                 self.last_greeting = Some(greeting.clone());
                 greeting
             }
-            Err(_) => {
-                log!("get_greeting failed");
-                String::new()
-            }
+            Err(_) => String::new(),
         }
     }
 

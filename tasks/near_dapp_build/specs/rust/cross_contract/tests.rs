@@ -34,7 +34,8 @@ fn callback_env(result: PromiseResult) {
     callback_env_from(me(), result);
 }
 
-/// (receiver, method, JSON args, prepaid gas) of every function call the contract scheduled.
+/// (receiver, method, JSON args, prepaid gas) of every function call the contract scheduled, which must
+/// attach no deposit.
 fn calls() -> Vec<(AccountId, String, Vec<u8>, Gas)> {
     get_created_receipts()
         .into_iter()
@@ -45,13 +46,21 @@ fn calls() -> Vec<(AccountId, String, Vec<u8>, Gas)> {
                     method_name,
                     args,
                     prepaid_gas,
+                    attached_deposit,
                     ..
-                } => Some((
-                    to.clone(),
-                    String::from_utf8(method_name).unwrap(),
-                    args,
-                    prepaid_gas,
-                )),
+                } => {
+                    ::core::assert_eq!(
+                        attached_deposit.as_yoctonear(),
+                        0,
+                        "calls attach no deposit"
+                    );
+                    Some((
+                        to.clone(),
+                        String::from_utf8(method_name).unwrap(),
+                        args,
+                        prepaid_gas,
+                    ))
+                }
                 _ => None,
             })
         })
