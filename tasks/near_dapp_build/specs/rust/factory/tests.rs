@@ -218,11 +218,47 @@ fn dotted_name_panics() {
 fn name_ending_with_a_dash_panics() {
     let mut f = requested();
     call_as(2, NearToken::from_near(3));
-    drop(f.create_subaccount("ab".to_string(), key()));
+    drop(f.create_subaccount("a-b".to_string(), key()));
     ::core::assert!(actions()
         .iter()
-        .any(|(to, a)| to == "ab.factory.near" && a == "create"));
+        .any(|(to, a)| to == "a-b.factory.near" && a == "create"));
     drop(f.create_subaccount("ab-".to_string(), key()));
+}
+
+#[test]
+fn names_of_2_and_32_characters_are_valid() {
+    let mut f = requested();
+    for name in ["ab".to_string(), "x".repeat(32)] {
+        call_as(2, NearToken::from_near(2));
+        drop(f.create_subaccount(name.clone(), key()));
+        let sub = ::std::format!("{name}.factory.near");
+        ::core::assert!(
+            actions().iter().any(|(to, a)| *to == sub && a == "create"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+#[should_panic(expected = "invalid sub-account name")]
+fn one_character_name_panics() {
+    let mut f = requested();
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "shop.factory.near" && a == "create"));
+    call_as(2, NearToken::from_near(3));
+    drop(f.create_subaccount("a".to_string(), key()));
+}
+
+#[test]
+#[should_panic(expected = "invalid sub-account name")]
+fn name_of_33_characters_panics() {
+    let mut f = requested();
+    ::core::assert!(actions()
+        .iter()
+        .any(|(to, a)| to == "shop.factory.near" && a == "create"));
+    call_as(2, NearToken::from_near(3));
+    drop(f.create_subaccount("y".repeat(33), key()));
 }
 
 #[test]

@@ -125,6 +125,21 @@ fn unused_part_is_refunded() {
 }
 
 #[test]
+fn one_token_transfers_and_refunds() {
+    let mut t = after_transfer_call();
+    call_as(1, 1);
+    drop(t.ft_transfer_call(accounts(2), U128(1), None, String::new()));
+    ::core::assert_eq!(t.ft_balance_of(accounts(2)), U128(1));
+    callback_from(me(), PromiseResult::Successful(b"\"1\"".to_vec()));
+    ::core::assert_eq!(
+        t.ft_resolve_transfer(accounts(1), accounts(2), U128(1), Ok(U128(1))),
+        U128(0)
+    );
+    ::core::assert_eq!(t.ft_balance_of(accounts(2)), U128(0));
+    ::core::assert_eq!(balances(&t), (900, 100));
+}
+
+#[test]
 fn failed_receiver_call_refunds_everything() {
     let mut t = after_transfer_call();
     callback_from(me(), PromiseResult::Failed);
