@@ -510,20 +510,22 @@ START, END = "<!-- mutation:start -->", "<!-- mutation:end -->"
 
 
 def write_readme(rows: list[tuple[str, int, int, int, list[str]]], seconds: float) -> None:
-    """The per-spec mutation scores into the README between the markers (spec, mutants, unviable, killed, survivors)."""
+    """The per-spec mutation scores into the README between the markers; rows of specs not run now are kept."""
     import platform
     from datetime import date
 
-    lines = [START, "", f"Mutation scores, {date.today().isoformat()}, `python bench/dapp_mutation.py mutate --write` on "
-             f"{platform.machine()} with {os.cpu_count()} cores shared with other jobs (under load), {seconds:.0f} s "
-             "in all:", "", "| spec | mutants | unviable | killed | score | survivors (line: mutation) |",
-             "|---|---:|---:|---:|---:|---|"]
+    text = README.read_text()
+    block = text[text.index(START):text.index(END)]
+    table = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*$", block, re.M)}
     for spec_id, total, unviable, killed, survivors in rows:
         score = 100 * killed / total if total else 100.0
-        lines.append(f"| `{spec_id}` | {total} | {unviable} | {killed} | {score:.0f} % | "
-                     f"{'; '.join(survivors) or '-'} |")
-    lines += ["", END]
-    text = README.read_text()
+        table[spec_id] = (f"| `{spec_id}` | {total} | {unviable} | {killed} | {score:.0f} % | "
+                          f"{'; '.join(survivors) or '-'} | {date.today().isoformat()} |")
+    lines = [START, "", f"Last run: `python bench/dapp_mutation.py mutate --write {' '.join(r[0] for r in rows)}`, "
+             f"{date.today().isoformat()}, {platform.machine()} with {os.cpu_count()} cores shared with other jobs "
+             f"(under load), {seconds:.0f} s.", "",
+             "| spec | mutants | unviable | killed | score | survivors (line: mutation) | run |",
+             "|---|---:|---:|---:|---:|---|---|", *[table[k] for k in sorted(table)], "", END]
     README.write_text(text[:text.index(START)] + "\n".join(lines) + text[text.index(END) + len(END):])
 
 
