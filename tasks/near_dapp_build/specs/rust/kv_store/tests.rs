@@ -158,5 +158,24 @@ fn withdraw_sends_balance_back() {
     ::core::assert_eq!(transfers(), ::std::vec![(accounts(3), one_near())]);
     call_as(3, NearToken::from_yoctonear(0));
     ::core::assert_eq!(kv.storage_withdraw(), U128(0));
-    ::core::assert!(transfers().iter().all(|(_, amount)| *amount == 0));
+    ::core::assert!(transfers().is_empty());
+    call_as(3, NearToken::from_yoctonear(1));
+    kv.storage_deposit();
+    ::core::assert_eq!(kv.storage_withdraw(), U128(1));
+    ::core::assert_eq!(transfers(), ::std::vec![(accounts(3), 1)]);
+}
+
+#[test]
+fn a_balance_of_exactly_the_cost_is_enough() {
+    let mut kv = funded_store(1);
+    let before = env::storage_usage();
+    kv.set("k".to_string(), "v".to_string());
+    let cost = u128::from(env::storage_usage() - before) * byte_cost();
+    ::core::assert_eq!(kv.remove("k".to_string()), Some("v".to_string()));
+    ::core::assert_eq!(kv.storage_withdraw(), U128(one_near()));
+    call_as(1, NearToken::from_yoctonear(cost));
+    ::core::assert_eq!(kv.storage_deposit(), U128(cost));
+    call_as(1, NearToken::from_yoctonear(0));
+    kv.set("k".to_string(), "v".to_string());
+    ::core::assert_eq!(kv.storage_balance_of(accounts(1)), U128(0));
 }
