@@ -197,3 +197,43 @@ fn transfer_requires_exactly_one_yocto() {
     call_as(2, 2);
     c.nft_transfer(accounts(3), id("t"), Some(0), None);
 }
+
+#[test]
+#[should_panic(expected = "only the owner can mint")]
+fn token_owner_cannot_mint() {
+    let mut c = approved();
+    ::core::assert_eq!(owner(&c, "t"), accounts(1));
+    call_as(1, 0);
+    c.nft_mint(id("u"), accounts(1));
+}
+
+#[test]
+#[should_panic(expected = "Requires attached deposit of exactly 1 yoctoNEAR")]
+fn revoke_requires_exactly_one_yocto() {
+    let mut c = approved();
+    call_as(1, 1);
+    c.nft_revoke(id("t"), accounts(2));
+    ::core::assert!(!c.nft_is_approved(id("t"), accounts(2), None));
+    call_as(1, 0);
+    c.nft_revoke(id("t"), accounts(3));
+}
+
+#[test]
+#[should_panic(expected = "Requires attached deposit of exactly 1 yoctoNEAR")]
+fn revoke_all_requires_exactly_one_yocto() {
+    let mut c = approved();
+    call_as(1, 1);
+    c.nft_revoke_all(id("t"));
+    ::core::assert!(!c.nft_is_approved(id("t"), accounts(2), None));
+    call_as(1, 2);
+    c.nft_revoke_all(id("t"));
+}
+
+#[test]
+#[should_panic(expected = "token already owned by the receiver")]
+fn transfer_to_the_current_owner_panics() {
+    let mut c = approved();
+    ::core::assert!(c.nft_is_approved(id("t"), accounts(2), Some(0)));
+    call_as(2, 1);
+    c.nft_transfer(accounts(1), id("t"), Some(0), None);
+}

@@ -97,6 +97,17 @@ fn stranger_cannot_transfer_to_a_third_account() {
 
 #[test]
 #[should_panic(expected = "only the token owner can transfer")]
+fn stranger_cannot_transfer_to_itself() {
+    let mut c = collection();
+    call_as(1, 1);
+    c.nft_transfer(accounts(2), "a".to_string(), None, None);
+    ::core::assert_eq!(owner_of(&c, "a"), Some(accounts(2)));
+    call_as(3, 1);
+    c.nft_transfer(accounts(3), "a".to_string(), None, None);
+}
+
+#[test]
+#[should_panic(expected = "only the token owner can transfer")]
 fn previous_owner_cannot_transfer() {
     let mut c = collection();
     call_as(1, 1);
