@@ -554,12 +554,12 @@ def mutate(specs: list[ContractSpec], show_survivors: bool, write: bool = False)
         lines = expand_checks(spec.reference).splitlines()
         rows.append((spec.id, total, len(schema.disabled), killed,
                      [f"{s.line}: `{lines[s.line - 1].strip()[:60]}` {s.description}" for s in survivors]))
+        if write:  # after every spec, so a long run keeps what it measured
+            write_readme(rows, time.monotonic() - t_all)
         if show_survivors:
             for s in survivors:
                 console.print(f"  {spec.id}:{s.line} {s.description:<22} {lines[s.line - 1].strip()[:90]}")
     console.print(table)
-    if write:
-        write_readme(rows, time.monotonic() - t_all)
     return 0
 
 

@@ -47,12 +47,52 @@ fn start_state() {
 }
 
 #[test]
-#[should_panic(expected = "the board must be at least 5x5")]
-fn board_too_small_panics() {
+fn smallest_board_is_5x5() {
     call_as(0);
     let mut g = SnakeGame::new(5, 5);
-    ::core::assert_eq!(g.start_game().food, p(4, 2));
+    let view = g.start_game();
+    ::core::assert_eq!(view.food, p(4, 2));
+    ::core::assert_eq!(view.snake, ::std::vec![p(2, 2), p(1, 2), p(0, 2)]);
+}
+
+#[test]
+#[should_panic(expected = "the board must be at least 5x5")]
+fn board_too_narrow_panics() {
+    let g = started();
+    ::core::assert_eq!(g.get_game(accounts(0)).unwrap().food, p(7, 3));
+    SnakeGame::new(4, 10);
+}
+
+#[test]
+#[should_panic(expected = "the board must be at least 5x5")]
+fn board_too_low_panics() {
+    let g = started();
+    ::core::assert_eq!(g.get_game(accounts(0)).unwrap().food, p(7, 3));
     SnakeGame::new(10, 4);
+}
+
+#[test]
+#[should_panic(expected = "the snake cannot reverse")]
+fn first_move_left_reverses() {
+    let mut g = started();
+    ::core::assert_eq!(g.get_game(accounts(0)).unwrap().snake[0], p(2, 3));
+    g.make_move("left".to_string());
+}
+
+#[test]
+fn right_and_bottom_walls_end_the_game() {
+    let mut g = started();
+    let view = play(&mut g, &["right"; 5]);
+    ::core::assert_eq!(view.snake[0], p(7, 3));
+    let view = play(&mut g, &["right"]);
+    ::core::assert!(!view.alive);
+    ::core::assert_eq!(view.snake[0], p(7, 3));
+    call_as(1);
+    g.start_game();
+    let view = play(&mut g, &["down", "down"]);
+    ::core::assert_eq!((view.snake[0], view.alive), (p(2, 5), true));
+    let view = play(&mut g, &["down"]);
+    ::core::assert_eq!((view.snake[0], view.alive), (p(2, 5), false));
 }
 
 #[test]
