@@ -179,3 +179,31 @@ fn empty_distribution_panics() {
     ::core::assert_eq!(p.total_staked(), U128(5));
     reward(&mut p, 0);
 }
+
+#[test]
+fn one_yocto_amounts_work() {
+    let mut p = pool();
+    ::core::assert_eq!(p.get_stake(accounts(4)), U128(0));
+    stake(&mut p, 3, 10_000_000_000_000);
+    ::core::assert_eq!(unclaimed(&p, 3), 0);
+    call_as(3, 0);
+    p.unstake(U128(10_000_000_000_000));
+    stake(&mut p, 1, 1);
+    ::core::assert_eq!(p.total_staked(), U128(1));
+    reward(&mut p, 1);
+    ::core::assert_eq!(unclaimed(&p, 1), 1);
+    call_as(1, 0);
+    ::core::assert_eq!(p.claim_rewards(), U128(1));
+    ::core::assert_eq!(transfers(), ::std::vec![(accounts(1), 1)]);
+}
+
+#[test]
+#[should_panic(expected = "amount must be positive")]
+fn unstaking_nothing_panics() {
+    let mut p = pool();
+    stake(&mut p, 1, 10);
+    call_as(1, 0);
+    p.unstake(U128(1));
+    ::core::assert_eq!(p.get_stake(accounts(1)), U128(9));
+    p.unstake(U128(0));
+}
