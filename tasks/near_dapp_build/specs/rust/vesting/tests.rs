@@ -162,3 +162,31 @@ fn empty_period_panics() {
         U64(1_000),
     );
 }
+
+#[test]
+fn edge_schedules_and_one_yocto() {
+    at(0, 0);
+    let mut v = Vesting::new(accounts(0), accounts(1), U128(1), U64(10), U64(20), U64(20));
+    ::core::assert_eq!(vested_at(&v, 19), 0);
+    at(20, 1);
+    ::core::assert_eq!(v.claim(), U128(1));
+    ::core::assert_eq!(transfers(), ::std::vec![(accounts(1), 1)]);
+    at(30, 0);
+    ::core::assert_eq!(v.terminate(), U128(0));
+    ::core::assert!(transfers().is_empty());
+}
+
+#[test]
+#[should_panic(expected = "invalid schedule")]
+fn zero_total_panics() {
+    let v = lockup();
+    ::core::assert_eq!(vested_at(&v, 1_500), 500_000);
+    Vesting::new(
+        accounts(0),
+        accounts(1),
+        U128(0),
+        U64(1_000),
+        U64(1_250),
+        U64(2_000),
+    );
+}
