@@ -64,6 +64,9 @@ fn excess_is_refunded_to_the_payer_and_another_account_can_be_registered() {
     ::core::assert_eq!(balance_of(&m, 2), Some((MIN, 0)));
     ::core::assert_eq!(balance_of(&m, 1), None);
     ::core::assert_eq!(transfers(), ::std::vec![(accounts(1), 500)]);
+    call_as(3, MIN + 1);
+    m.storage_deposit(None, None);
+    ::core::assert_eq!(transfers(), ::std::vec![(accounts(3), 1)]);
 }
 
 #[test]

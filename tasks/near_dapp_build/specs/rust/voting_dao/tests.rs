@@ -165,3 +165,14 @@ fn quorum_zero_panics() {
     ::core::assert!(d.is_member(accounts(0)));
     dao(0);
 }
+
+#[test]
+#[should_panic(expected = "quorum must be between 1 and the number of members")]
+fn quorum_of_one_more_than_three_members_panics() {
+    let mut d = dao(3);
+    call_as(2);
+    let id = d.add_proposal("x".to_string());
+    ::core::assert_eq!(d.get_proposal(id).unwrap().proposer, accounts(2));
+    call_as(0);
+    Dao::new(::std::vec![accounts(3), accounts(4), accounts(5)], 4);
+}
