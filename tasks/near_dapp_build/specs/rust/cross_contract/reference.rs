@@ -1,6 +1,6 @@
 use near_sdk::serde_json::json;
 use near_sdk::{
-    assert_self, env, log, near, AccountId, Gas, NearToken, PanicOnDefault, Promise, PromiseError,
+    assert_self, env, near, AccountId, Gas, NearToken, PanicOnDefault, Promise, PromiseError,
 };
 
 const CALL_GAS: Gas = Gas::from_tgas(5);
