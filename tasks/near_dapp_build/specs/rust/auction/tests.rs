@@ -8,6 +8,7 @@ const END: u64 = 1_000_000_000;
 fn at(time: u64, caller: usize, deposit: NearToken) {
     testing_env!(VMContextBuilder::new()
         .current_account_id("auction.near".parse().unwrap())
+        .signer_account_id(accounts(4))
         .predecessor_account_id(accounts(caller))
         .block_timestamp(time)
         .attached_deposit(deposit)
@@ -27,6 +28,15 @@ fn transfers() -> Vec<(AccountId, u128)> {
         .collect()
 }
 
+fn near(n: u128) -> u128 {
+    NearToken::from_near(n).as_yoctonear()
+}
+
+fn highest(a: &Auction) -> (AccountId, u128) {
+    let b = a.get_highest_bid();
+    (b.bidder, b.bid.0)
+}
+
 fn auction() -> Auction {
     at(0, 0, NearToken::from_yoctonear(0));
     Auction::new(U64(END), accounts(5))
@@ -35,15 +45,9 @@ fn auction() -> Auction {
 #[test]
 fn initial_state() {
     let a = auction();
-    assert_eq!(
-        a.get_highest_bid(),
-        Bid {
-            bidder: "auction.near".parse().unwrap(),
-            bid: U128(1)
-        }
-    );
-    assert_eq!(a.get_auction_end_time(), U64(END));
-    assert!(!a.is_claimed());
+    ::core::assert_eq!(highest(&a), ("auction.near".parse().unwrap(), 1));
+    ::core::assert_eq!(a.get_auction_end_time(), U64(END));
+    ::core::assert!(!a.is_claimed());
 }
 
 #[test]
@@ -51,60 +55,75 @@ fn higher_bid_wins_and_refunds_previous() {
     let mut a = auction();
     at(10, 1, NearToken::from_near(1));
     a.bid();
-    at(20, 2, NearToken::from_near(2));
+    ::core::assert_eq!(highest(&a), (accounts(1), near(1)));
+    at(END - 1, 2, NearToken::from_yoctonear(near(1) + 1));
     a.bid();
-    assert_eq!(
-        a.get_highest_bid(),
-        Bid {
-            bidder: accounts(2),
-            bid: U128(NearToken::from_near(2).as_yoctonear())
-        }
-    );
-    assert!(transfers().contains(&(accounts(1), NearToken::from_near(1).as_yoctonear())));
+    ::core::assert_eq!(highest(&a), (accounts(2), near(1) + 1));
+    ::core::assert_eq!(transfers(), ::std::vec![(accounts(1), near(1))]);
+    ::core::assert_eq!(a.get_highest_bid().bid, U128(near(1) + 1));
 }
 
 #[test]
-#[should_panic]
-fn lower_or_equal_bid_panics() {
+#[should_panic(expected = "you must place a higher bid")]
+fn equal_bid_panics() {
     let mut a = auction();
     at(10, 1, NearToken::from_near(2));
     a.bid();
+    ::core::assert_eq!(highest(&a), (accounts(1), near(2)));
     at(20, 2, NearToken::from_near(2));
     a.bid();
 }
 
 #[test]
-#[should_panic]
-fn bid_after_end_panics() {
+#[should_panic(expected = "you must place a higher bid")]
+fn one_yocto_does_not_beat_the_opening_bid() {
     let mut a = auction();
-    at(END, 1, NearToken::from_near(1));
+    ::core::assert_eq!(highest(&a).1, 1);
+    at(10, 1, NearToken::from_yoctonear(1));
     a.bid();
 }
 
 #[test]
-fn claim_pays_auctioneer_once() {
+#[should_panic(expected = "auction has ended")]
+fn bid_at_end_time_panics() {
+    let mut a = auction();
+    at(END - 1, 1, NearToken::from_near(1));
+    a.bid();
+    ::core::assert_eq!(highest(&a), (accounts(1), near(1)));
+    at(END, 2, NearToken::from_near(5));
+    a.bid();
+}
+
+#[test]
+fn claim_pays_auctioneer_once_at_end_time() {
     let mut a = auction();
     at(10, 1, NearToken::from_near(3));
     a.bid();
-    at(END + 1, 3, NearToken::from_yoctonear(0));
+    at(END, 3, NearToken::from_yoctonear(0));
     a.claim();
-    assert!(a.is_claimed());
-    assert!(transfers().contains(&(accounts(5), NearToken::from_near(3).as_yoctonear())));
+    ::core::assert!(a.is_claimed());
+    ::core::assert_eq!(transfers(), ::std::vec![(accounts(5), near(3))]);
+    ::core::assert_eq!(highest(&a), (accounts(1), near(3)));
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "auction has not ended yet")]
 fn claim_before_end_panics() {
     let mut a = auction();
+    at(10, 1, NearToken::from_near(3));
+    a.bid();
+    ::core::assert_eq!(highest(&a), (accounts(1), near(3)));
     at(END - 1, 3, NearToken::from_yoctonear(0));
     a.claim();
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "auction has already been claimed")]
 fn second_claim_panics() {
     let mut a = auction();
-    at(END, 3, NearToken::from_yoctonear(0));
+    at(END + 5, 3, NearToken::from_yoctonear(0));
     a.claim();
+    ::core::assert!(a.is_claimed());
+    at(END + 6, 4, NearToken::from_yoctonear(0));
     a.claim();
 }

@@ -1,5 +1,7 @@
 use near_sdk::serde_json::json;
-use near_sdk::{env, log, near, AccountId, Gas, NearToken, PanicOnDefault, Promise, PromiseError};
+use near_sdk::{
+    assert_self, env, near, AccountId, Gas, NearToken, PanicOnDefault, Promise, PromiseError,
+};
 
 const CALL_GAS: Gas = Gas::from_tgas(5);
 
@@ -40,15 +42,13 @@ impl GreetingClient {
         &mut self,
         #[callback_result] call_result: Result<String, PromiseError>,
     ) -> String {
+        assert_self();
         match call_result {
             Ok(greeting) => {
                 self.last_greeting = Some(greeting.clone());
                 greeting
             }
-            Err(_) => {
-                log!("get_greeting failed");
-                String::new()
-            }
+            Err(_) => String::new(),
         }
     }
 
@@ -73,6 +73,7 @@ impl GreetingClient {
         &mut self,
         #[callback_result] call_result: Result<(), PromiseError>,
     ) -> bool {
+        assert_self();
         call_result.is_ok()
     }
 

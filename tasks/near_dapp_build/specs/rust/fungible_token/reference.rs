@@ -1,7 +1,7 @@
 use near_sdk::json_types::U128;
 use near_sdk::serde_json::json;
 use near_sdk::store::LookupMap;
-use near_sdk::{env, log, near, require, AccountId, NearToken, PanicOnDefault};
+use near_sdk::{assert_one_yocto, env, log, near, require, AccountId, PanicOnDefault};
 
 #[near(contract_state)]
 #[derive(PanicOnDefault)]
@@ -24,10 +24,7 @@ impl FungibleToken {
 
     #[payable]
     pub fn ft_transfer(&mut self, receiver_id: AccountId, amount: U128, memo: Option<String>) {
-        require!(
-            env::attached_deposit() == NearToken::from_yoctonear(1),
-            "requires exactly 1 yoctoNEAR"
-        );
+        assert_one_yocto();
         let sender_id = env::predecessor_account_id();
         require!(sender_id != receiver_id, "sender and receiver must differ");
         require!(amount.0 > 0, "amount must be positive");

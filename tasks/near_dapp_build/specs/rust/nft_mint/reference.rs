@@ -1,6 +1,6 @@
 use near_sdk::json_types::U128;
 use near_sdk::store::IterableMap;
-use near_sdk::{env, near, require, AccountId, NearToken, PanicOnDefault};
+use near_sdk::{assert_one_yocto, env, near, require, AccountId, PanicOnDefault};
 
 #[near(serializers = [json, borsh])]
 #[derive(Clone, Debug, PartialEq)]
@@ -68,10 +68,7 @@ impl NonFungibleToken {
         memo: Option<String>,
     ) {
         let _ = (approval_id, memo);
-        require!(
-            env::attached_deposit() == NearToken::from_yoctonear(1),
-            "requires exactly 1 yoctoNEAR"
-        );
+        assert_one_yocto();
         let token = self.tokens.get_mut(&token_id).expect("token not found");
         require!(
             token.owner_id == env::predecessor_account_id(),
