@@ -49,6 +49,7 @@ class ContractSpec:
     reference: str  # the project's solution
     tests: str  # Rust: hidden unit tests (module body); JS: the type-level interface probe (check.ts)
     behaviour_tests: str = ""  # JS: tests.mjs, behaviour tests run under node (empty: type check only)
+    difficulty: str = "easy"  # easy / medium / hard: functionality is also reported per difficulty
 
     @property
     def test_names(self) -> list[str]:
@@ -78,12 +79,18 @@ def _load(folder: Path, language: str) -> ContractSpec:
         reference=(folder / ref_name).read_text(),
         tests=(folder / tests_name).read_text(),
         behaviour_tests=(folder / "tests.mjs").read_text() if (folder / "tests.mjs").is_file() else "",
+        difficulty=meta.get("difficulty", "easy" if language == "js" else ""),
     )
+    if spec.difficulty not in DIFFICULTIES:
+        raise ValueError(f"{folder}/spec.toml: difficulty must be one of {DIFFICULTIES}, got {spec.difficulty!r}")
     if spec.id != folder.name:
         raise ValueError(f"{folder}/spec.toml: id {spec.id!r} must equal the folder name")
     if not spec.test_names:
         raise ValueError(f"{folder}: no hidden tests found")
     return spec
+
+
+DIFFICULTIES = ("easy", "medium", "hard")
 
 
 @lru_cache(maxsize=None)

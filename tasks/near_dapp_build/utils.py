@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 
-from nearcoder.tasks.near_dapp_build.specs import load_specs, render_prompt
+from nearcoder.tasks.near_dapp_build.specs import DIFFICULTIES, load_specs, render_prompt
 
 
 def _docs(language: str):
@@ -30,6 +30,7 @@ def _docs(language: str):
             "title": s.title,
             "contract": s.contract,
             "seed": s.seed,
+            "difficulty": s.difficulty,
             "methods": [m.name for m in s.methods],
             "test_names": s.test_names,
             "prompt": render_prompt(s),
@@ -75,6 +76,8 @@ def process_results(doc: dict, results) -> dict:
         "interface": float(r.get("interface", 0.0)),
     }
     if doc["language"] == "rust":
+        for level in DIFFICULTIES:  # the doc's own level; None elsewhere, so each mean covers its level only
+            metrics[f"functionality_{level}"] = metrics["functionality"] if doc["difficulty"] == level else None
         metrics["build"] = float(bool(r.get("build")))
         metrics["rustfmt_clean"] = float(bool(r.get("rustfmt_clean")))
         metrics["warnings_per_100_lines"] = r.get("warnings_per_100_lines")
@@ -83,7 +86,8 @@ def process_results(doc: dict, results) -> dict:
     return metrics
 
 
-def mean_of_built(values: list) -> float:
-    """Mean over the samples that compiled (others carry None); NaN when none compiled."""
-    built = [v for v in values if v is not None]
-    return sum(built) / len(built) if built else math.nan
+def mean_of_present(values: list) -> float:
+    """Mean over the samples that carry a value (warnings: those that compiled; functionality_<level>: the specs
+    of that difficulty); NaN when none does."""
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else math.nan
