@@ -1,4 +1,7 @@
-"""Every spec's generated negative controls score functionality 0 in the real sandbox (CI's test-strength check).
+"""Every spec's generated negative controls fail in the real sandbox (CI's test-strength check): the `todo!()`
+stub and the "returns defaults, never panics" stub score functionality 0; the reference with its checks removed
+(`no_checks`) fails every negative test (it still does the happy path right, so its positive tests pass and its
+functionality is the share of positive tests, below the reference's 1.0).
 
 A failure names the spec whose hidden tests let a contract without the behaviour through: strengthen the
 spec's tests (specs/rust/<id>/tests.rs), never this assertion. Needs the prepared near-sdk caches."""
@@ -40,9 +43,21 @@ def scored():
     return score_controls(SPECS, backend=backend_class()())
 
 
-@pytest.mark.parametrize("kind", CONTROLS)
+@pytest.mark.parametrize("kind", [k for k in CONTROLS if k != "no_checks"])
 @pytest.mark.parametrize("spec_id", [s.id for s in SPECS])
-def test_negative_control_scores_zero(scored, spec_id, kind):
+def test_stub_controls_score_zero(scored, spec_id, kind):
     r = scored[(spec_id, kind)]
     passed = [name for name, verdict in r["tests"].items() if verdict == "passed"]
     assert r["functionality"] == 0.0, f"{spec_id}/{kind} passes {passed}: these tests do not need the behaviour"
+
+
+@pytest.mark.parametrize("spec_id", [s.id for s in SPECS])
+def test_the_reference_without_its_checks_fails_every_negative_test(scored, spec_id):
+    from nearcoder.tasks.near_dapp_build.hidden_tests import parse_tests
+
+    spec = next(s for s in SPECS if s.id == spec_id)
+    negative = {t.name for t in parse_tests(spec.tests) if t.should_panic}
+    r = scored[(spec_id, "no_checks")]
+    let_through = sorted(n for n in negative if r["tests"].get(n) == "passed")
+    assert negative and not let_through, f"{spec_id}/no_checks passes the negative tests {let_through}"
+    assert r["functionality"] < 1.0
