@@ -11,11 +11,12 @@ the rows next to the models that ran the same data. The results are marked
 | ``empty`` | ``""`` — the empty program; chance for pass@k is 0 | ``near_humaneval_js``, ``near_humaneval_rust`` |
 | ``other-item`` | the reference answer of the next item (a fluent answer to another question) | ``near_questions`` |
 | ``prompt-blind`` | one fixed reference (the first item's) for every prompt: a template tree | ``near_dapp_trees`` |
+| ``todo-stub`` | the spec's reference with every method body ``todo!()``: builds, has the interface, does nothing | ``near_dapp_build_rust`` |
+| ``uniform`` | the same log-likelihood for every option (lm-eval then takes the first): chance, 0.25 | ``near_questions_mc`` |
 
 Run: ``python scripts/baseline_rows.py out/baselines [--tasks near_questions,near_dapp_trees] [--limit N]``
 then ``nearcoder publish out/baselines``. ``--limit`` makes partial rows (other item hashes than a full run).
-The dApp-build tasks have no baseline here yet: their floor (a stub contract that builds) needs that family's
-own stub.
+The JS dApp-build task has no baseline here yet (no stub generator for TypeScript contracts).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ BASELINES = {
     "empty": ("baseline/empty-program", ("near_humaneval_js", "near_humaneval_rust")),
     "other-item": ("baseline/other-item-answer", ("near_questions",)),
     "prompt-blind": ("baseline/prompt-blind-tree", ("near_dapp_trees",)),
+    "todo-stub": ("baseline/todo-stub-contract", ("near_dapp_build_rust",)),
+    "uniform": ("baseline/uniform-choice", ("near_questions_mc",)),
 }
 
 
@@ -48,6 +51,12 @@ class BaselineLM(LM):
     def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
         if self.strategy == "empty":
             return ["" for _ in requests]
+        if self.strategy == "todo-stub":
+            from nearcoder.tasks.near_dapp_build.controls import control
+            from nearcoder.tasks.near_dapp_build.specs import load_specs
+
+            specs = {s.id: s for s in load_specs("rust")}
+            return [control("todo", specs[req.doc["id"]].reference) for req in requests]
         by_task: dict[str, list] = {}
         for i, req in enumerate(requests):
             by_task.setdefault(req.task_name, []).append(i)
@@ -60,7 +69,9 @@ class BaselineLM(LM):
         return answers
 
     def loglikelihood(self, requests, disable_tqdm: bool = False):
-        raise NotImplementedError("baselines answer generation tasks only")
+        if self.strategy != "uniform":
+            raise NotImplementedError(f"the {self.strategy} baseline answers generation tasks only")
+        return [(0.0, False) for _ in requests]  # every option equally likely: lm-eval's argmax takes the first
 
     def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
         raise NotImplementedError("baselines answer generation tasks only")

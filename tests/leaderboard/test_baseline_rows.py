@@ -39,3 +39,15 @@ def test_other_item_answer_is_a_floor_on_the_same_items(real_output, tmp_path, d
         df = leaderboard_frame(s, include_seed=False).set_index(C.model.name)
     row = df.loc["baseline/other-item-answer"]
     assert row[C.source.name] == BASELINE and row[C.apart.name] == "" and row[C.rank.name] == ""
+
+
+def test_uniform_choice_is_chance_on_the_multiple_choice_task(tmp_path, shared_data):
+    out = tmp_path / "baselines"
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "baseline_rows.py"), str(out),
+                           "--tasks", "near_questions_mc"], capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    [run] = read_output_dir(out)
+    acc = next(s.value for s in run.scores if s.task == "near_questions_mc" and s.metric == "acc")
+    assert 0.2 < acc < 0.3  # balanced answer positions: taking the first option is chance
+    assert run.kind == "baseline"
