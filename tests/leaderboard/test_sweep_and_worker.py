@@ -1,5 +1,8 @@
-"""End to end on real processes: `nearcoder sweep` on a local Ray instance and on a two-node Ray cluster over
-loopback, and submit → `nearcoder worker` → a published "evaluated" run, including a worker killed mid-run."""
+"""End to end on real processes: `nearcoder sweep` on a local Ray instance (bound to 127.0.0.1), and submit →
+`nearcoder worker` → a published "evaluated" run, including a worker killed mid-run.
+
+No multi-node test here: a second Ray node on this machine registers or dials the machine's network address,
+and tests may only reach loopback (a two-node test needs network namespaces of its own; not built yet)."""
 
 import os
 import signal
@@ -70,46 +73,6 @@ def test_sweep_reports_a_failing_job_after_its_retries(tiny_model, tmp_path):
     assert result.returncode == 1
     out = " ".join(result.stdout.split())
     assert "failed" in out and "after 2 attempts" in out and runs(db) == []
-
-
-# Two raylets on this machine, both on 127.0.0.1 (Ray's own multi-node test utility), in a helper process that
-# prints the cluster address and shuts the cluster down when its stdin closes.
-TWO_NODE_CLUSTER = """
-import sys
-from ray.cluster_utils import Cluster
-cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
-cluster.add_node(num_cpus=1)
-cluster.wait_for_nodes()
-print(cluster.address, flush=True)
-sys.stdin.read()
-cluster.shutdown()
-"""
-
-
-def test_sweep_on_a_two_node_ray_cluster_over_loopback(smoke_checkpoints, tmp_path):
-    env = {**ENV, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}  # every node on 127.0.0.1, nothing on the network
-    cluster = subprocess.Popen([sys.executable, "-c", TWO_NODE_CLUSTER], env=env, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-    try:
-        address = cluster.stdout.readline().strip()
-        assert address.startswith("127.0.0.1:"), address
-        probe = subprocess.run([sys.executable, "-c", "import ray; ray.init(address='%s', log_to_driver=False); "
-                                "print(sorted(n['NodeManagerAddress'] for n in ray.nodes() if n['Alive']))" % address],
-                               capture_output=True, text=True, env=env, timeout=300)
-        assert probe.stdout.strip().splitlines()[-1] == "['127.0.0.1', '127.0.0.1']", probe.stderr[-2000:]
-        db = f"sqlite:///{tmp_path / 'board.db'}"
-        result = nearcoder("sweep", str(smoke_checkpoints["tiny"]), str(smoke_checkpoints["adapter"]),
-                           str(smoke_checkpoints["merged"]), "--tasks", "near_questions", "--dtype", "float32",
-                           "--db", db, "--out", str(tmp_path / "out"), "--ray-address", address,
-                           "--lm-eval-args", LM_EVAL, cwd=tmp_path)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        assert len(runs(db)) == 3
-    finally:
-        cluster.stdin.close()
-        try:
-            cluster.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
 
 
 @pytest.fixture
