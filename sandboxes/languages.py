@@ -34,7 +34,7 @@ from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, pr
 from nearcoder.sandboxes.tunables import HUMANEVAL_LIMITS
 
 LANGS = ("js", "rust")
-RUNNER_VERSION = "2"  # bump when verdict semantics change: it is part of every cache key
+RUNNER_VERSION = "3"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
 DEFAULT_LIMITS = HUMANEVAL_LIMITS
 JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running anything
@@ -116,8 +116,12 @@ JS_THROWN = re.compile(r"^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)\b[^\n]*
 RUST_ALONE = (
     'rustc "$@" main.rs -o tests.bin 2>rustc.err || { echo NC_COMPILE_FAILED >&2; cat rustc.err >&2; exit 86; }\n'
     'rm -f main.rs rustc.err\n'
-    'exec prlimit "--as=$NC_AS" "--cpu=$NC_CPU" "--fsize=$NC_FSIZE" -- ./tests.bin --test-threads=1 --nocapture -q\n'
+    # the program's own wall clock (a sleeping program uses no CPU): SIGKILL at NC_WALL seconds, then say so
+    'timeout -s KILL "$NC_WALL" prlimit "--as=$NC_AS" "--cpu=$NC_CPU" "--fsize=$NC_FSIZE" -- '
+    './tests.bin --test-threads=1 --nocapture -q\n'
+    'rc=$?; [ "$rc" -eq 137 ] && echo "$NC_WALL_MARK" >&2; exit "$rc"\n'
 )
+WALL_MARK = "NC_PROGRAM_WALL_LIMIT"  # printed by the runner script, after the program is dead
 COMPILE_FAILED_EXIT = 86
 
 
@@ -279,7 +283,8 @@ class _Runner:
 
     def rust_alone(self, source: str, lim: Limits) -> Outcome:
         env = {"NC_AS": str(lim.memory_mb << 20), "NC_CPU": f"{lim.cpu_seconds}:{lim.cpu_seconds + 1}",
-               "NC_FSIZE": str(lim.disk_mb << 20)}
+               "NC_FSIZE": str(lim.disk_mb << 20), "NC_WALL": str(math.ceil(lim.wall_seconds)),
+               "NC_WALL_MARK": WALL_MARK}
         program = Program(
             files={"main.rs": (RUST_CRATE_HEAD + source).encode(), "run.sh": RUST_ALONE.encode()},
             command=("/usr/bin/env", *(f"{k}={v}" for k, v in env.items()), "/bin/sh", "run.sh",
@@ -291,8 +296,12 @@ class _Runner:
             err = out.stderr.split("\n", 1)[-1]
             return Outcome(Status.COMPILE_ERROR, None, "", err[: lim.output_bytes], out.duration, _first_rustc_error(err))
         if out.status is not Status.SANDBOX_ERROR:
-            out = classify(out.exit_code, out.stdout, out.stderr, out.duration, lim,
-                           timed_out=out.status is Status.TIMEOUT and "wall-clock" in out.reason,
+            stderr = out.stderr.rstrip("\n")
+            hit_wall = out.exit_code == 137 and stderr.endswith(WALL_MARK)
+            if hit_wall:
+                stderr = stderr[: -len(WALL_MARK)]
+            out = classify(out.exit_code, out.stdout, stderr, out.duration, lim,
+                           timed_out=hit_wall or (out.status is Status.TIMEOUT and "wall-clock" in out.reason),
                            output_over=out.status is Status.OUTPUT_LIMIT)
         return self._explain(out)
 

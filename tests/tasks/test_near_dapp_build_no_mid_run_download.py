@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nearcoder.sandboxes import near_contracts as nc
+from nearcoder.tasks.near_dapp_build import cache as nc
 from nearcoder.tasks.near_dapp_build import utils
 
 

@@ -109,4 +109,6 @@ def test_lm_eval_cli_runs_the_mc_task_on_the_tiny_model(tiny_model, tmp_path):
     assert len(samples) == 8
     for sample in samples:
         assert len(sample["resps"]) == 4  # one log-likelihood per option
-        assert sample["acc"] == float(sample["target"] == max(range(4), key=lambda i: sample["resps"][i][0][0]))
+        # logged values are strings: compare the log-likelihoods as numbers, the target as an index
+        best = max(range(4), key=lambda i: float(sample["resps"][i][0][0]))
+        assert sample["acc"] == float(int(sample["target"]) == best)
