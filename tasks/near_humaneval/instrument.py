@@ -105,7 +105,7 @@ def rejection(body: str, lang: str) -> str | None:
 def record_calls(test: str, lang: str, name: str, record_args: bool = False) -> str:
     """Wrap every call of ``name`` in ``test`` with ``__nc_record(...)`` (nested calls too)."""
     call = re.compile(rf"(?<![\w.$]){re.escape(name)}\s*\(")
-    definition = re.compile(rf"(?:\bfn|\bfunction)\s+$")
+    definition = re.compile(r"(?:\bfn|\bfunction)\s+$")
     out: list[str] = []
     i = 0
     while True:
