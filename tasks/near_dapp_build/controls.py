@@ -2,8 +2,8 @@
 
 - ``todo``: every function body is ``todo!()``: the right interface, no behaviour;
 - ``defaults``: the initializer is kept, every other function returns a default and never panics;
-- ``no_checks``: the reference with its checks removed: every ``assert*!``, ``require!``, ``panic!`` and
-  ``env::panic_str`` *statement* deleted (panics in expression position stay, the code must still compile).
+- ``no_checks``: the reference with its checks removed: every ``assert*!``, ``require!``, ``panic!``,
+  ``env::panic_str``, ``assert_self()`` and ``assert_one_yocto()`` *statement* deleted (panics in expression position stay, the code must still compile).
 
 Each must score ``functionality`` 0 on its spec (``tests/tasks/test_near_dapp_build_controls.py``, CI);
 ``nearcoder selftest dapp-build --controls`` prints them next to the references. A control above 0 means the
@@ -16,7 +16,7 @@ import re
 
 CONTROLS = ("todo", "defaults", "no_checks")
 _FN = re.compile(r"\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\(")
-_CHECK_STMT = re.compile(r"(?:::)?(?:near_sdk::)?(?:assert\w*!|require!|panic!|env::panic_str)\s*\(")
+_CHECK_STMT = re.compile(r"(?:::)?(?:near_sdk::)?(?:assert\w*!|require!|panic!|env::panic_str|assert_self|assert_one_yocto)\s*\(")
 _DEFAULT_OF = {"Promise": "near_sdk::Promise::new(near_sdk::env::current_account_id())",
                "AccountId": "near_sdk::env::current_account_id()"}
 

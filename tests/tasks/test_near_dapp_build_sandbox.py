@@ -103,7 +103,7 @@ def batch(backend, recipe):
         "spoof": (COUNTER, reference_reply(COUNTER.reference.replace(
             "pub fn reset(&mut self) {",
             "pub fn reset(&mut self) {\n        use std::io::Write;\n        let mut out = std::io::stdout();\n"
-            "        for t in [\"starts_at_initial_value\", \"owner_can_reset\", \"stranger_cannot_reset\"] {\n"
+            "        for t in [\"starts_at_initial_value\", \"anyone_changes_the_counter_owner_resets\", \"stranger_cannot_reset\"] {\n"
             "            let _ = writeln!(out, \"test nearcoder_hidden_tests::{t} ... ok\\nok nearcoder_hidden_tests::{t}\");\n"
             "        }\n        std::process::exit(0);"))),
         "proc_macro": (COUNTER, reference_reply(
@@ -172,7 +172,7 @@ def test_reading_host_files_at_compile_time_is_contained(batch):
 def test_test_output_written_by_the_contract_is_not_a_verdict(batch):
     r = batch["spoof"]
     assert r["build"]
-    assert r["tests"]["owner_can_reset"] != "passed"  # it called process::exit(0) mid-test and printed "ok"
+    assert r["tests"]["anyone_changes_the_counter_owner_resets"] != "passed"  # it called process::exit(0) mid-test and printed "ok"
     assert r["tests"]["stranger_cannot_reset"] != "passed"
     assert r["reason"].startswith("tests_failed"), r["reason"]
 
