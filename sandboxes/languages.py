@@ -41,7 +41,7 @@ JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running an
 RUSTC_MEMORY_MB = 4096  # address space for rustc/LLVM (the test binary gets limits.memory_mb)
 RUSTC_PROCESSES = 128  # rustc and the linker are multi-threaded; threads count as processes
 COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SECONDS + 5 s per program
-JS_CHUNK = 64
+JS_CHUNK = 32
 RUST_CHUNK = 16
 # strip=debuginfo: std's debuginfo is not linked in (test binary 6.8 -> 1.2 MiB, ~8 % less rustc CPU: docs/humaneval.md)
 RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0", "-C", "strip=debuginfo"]
@@ -402,6 +402,8 @@ def distinct_problem_chunks(todo: dict[str, TestProgram], cap: int, workers: int
     for key in keys:
         by_problem.setdefault(todo[key].problem or ("", key), []).append(key)
     n_chunks = max(n_chunks, max(len(group) for group in by_problem.values()))
+    # A whole number of rounds on the pool: with 3 equal chunks on 2 workers, one worker idles a third of the run.
+    n_chunks = min(len(keys), math.ceil(n_chunks / workers) * workers)
     size = math.ceil(len(keys) / n_chunks)
     chunks: list[list[str]] = [[] for _ in range(n_chunks)]
     slot = 0
