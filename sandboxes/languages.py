@@ -34,7 +34,7 @@ from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, pr
 from nearcoder.sandboxes.tunables import HUMANEVAL_LIMITS
 
 LANGS = ("js", "rust")
-RUNNER_VERSION = "3"  # bump when verdict semantics change: it is part of every cache key
+RUNNER_VERSION = "4"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
 DEFAULT_LIMITS = HUMANEVAL_LIMITS
 JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running anything
@@ -42,6 +42,8 @@ RUSTC_MEMORY_MB = 4096  # address space for rustc/LLVM (the test binary gets lim
 RUSTC_PROCESSES = 128  # rustc and the linker are multi-threaded; threads count as processes
 COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SECONDS + 5 s per program
 JS_CHUNK = 32
+WALL_FLOOR = 2.0  # seconds of wall clock a program with its own CPU budget gets at least
+WALL_PER_CPU = 3.0
 RUST_CHUNK = 16
 # strip=debuginfo: std's debuginfo is not linked in (test binary 6.8 -> 1.2 MiB, ~8 % less rustc CPU: docs/humaneval.md)
 RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0", "-C", "strip=debuginfo"]
@@ -132,19 +134,24 @@ class TestProgram:
     # Which problem the program solves. Programs of one problem never share a batch sandbox, so a program
     # cannot copy a correct sibling's results (see sandboxes/README.md, "Batches").
     problem: str | None = None
-    # This program's own wall-clock limit in seconds (a task derives it, e.g. from a reference run; None: the
-    # run's). Its CPU-time limit becomes ``ceil(seconds)``; both stay within the run's limits, the hard ceiling.
+    # This program's own time limit in seconds (a task derives it, e.g. from a reference run; None: the run's):
+    # a CPU-time budget, so a loaded machine does not turn a correct program into a timeout. See program_limits.
     seconds: float | None = None
 
     __test__ = False  # not a pytest class
 
 
 def program_limits(program: TestProgram, limits: Limits) -> Limits:
-    """The limits ``program`` runs under: the run's, with its own time limit when it has one (never above)."""
+    """The limits ``program`` runs under: the run's, with its own time limit when it has one (never above).
+
+    ``seconds`` is CPU time: batches measure it to 10 ms (``cpu_budget``), single runs and Docker round it up to
+    whole seconds (rlimit). The wall clock, which only a waiting program needs, gets ``WALL_PER_CPU`` times that,
+    at least ``WALL_FLOOR`` seconds: under load a correct program's CPU time stays, its wall time grows."""
     if program.seconds is None:
         return limits
-    wall = min(float(limits.wall_seconds), max(0.1, float(program.seconds)))
-    return replace(limits, wall_seconds=wall, cpu_seconds=min(limits.cpu_seconds, math.ceil(wall)))
+    budget = round(min(float(limits.cpu_seconds), float(limits.wall_seconds), max(0.1, float(program.seconds))), 3)
+    wall = round(min(float(limits.wall_seconds), max(WALL_FLOOR, WALL_PER_CPU * budget)), 3)
+    return replace(limits, wall_seconds=wall, cpu_seconds=min(limits.cpu_seconds, math.ceil(budget)), cpu_budget=budget)
 
 
 def _runner_source() -> bytes:
@@ -205,8 +212,9 @@ class _Runner:
 
     @staticmethod
     def _job(i: int, lim: Limits, **extra) -> dict:
-        """One batch job: its own wall-clock (``timeout_ms``) and CPU-time limit."""
-        return {"id": i, "timeout_ms": int(lim.wall_seconds * 1000), "cpu_seconds": lim.cpu_seconds, **extra}
+        """One batch job: its own wall-clock (``timeout_ms``) and CPU-time limits (rlimit and measured budget)."""
+        return {"id": i, "timeout_ms": int(lim.wall_seconds * 1000), "cpu_seconds": lim.cpu_seconds,
+                "cpu_budget": lim.cpu_budget, **extra}
 
     def _line_outcome(self, line: dict, lim: Limits) -> Outcome:
         sig = line.get("signal")
@@ -214,7 +222,7 @@ class _Runner:
         returncode = -_signum(sig) if sig else code
         out = classify(returncode, str(line.get("stdout", "")), str(line.get("stderr", "")),
                        float(line.get("seconds", 0.0)), lim, timed_out=bool(line.get("timed_out")),
-                       output_over=bool(line.get("output_over")))
+                       output_over=bool(line.get("output_over")), cpu_over=bool(line.get("cpu_over")))
         return self._explain(out)
 
     def _explain(self, out: Outcome) -> Outcome:

@@ -119,6 +119,7 @@ def classify(
     *,
     timed_out: bool,
     output_over: bool,
+    cpu_over: bool = False,
 ) -> Outcome:
     """The outcome of a finished (or killed) run, with a one-line reason a person can read."""
 
@@ -128,6 +129,8 @@ def classify(
     if output_over:
         return out(Status.OUTPUT_LIMIT, f"output exceeded {limits.output_bytes} bytes; the program was killed")
     low = stderr.lower()
+    if cpu_over:  # the batch runner measured the program's CPU time past its budget and killed it
+        return out(Status.TIMEOUT, f"CPU-time limit of {limits.cpu_budget:g}s hit; every process was killed")
     if timed_out:
         # A program that hit the disk limit first and was still dying when the clock ran out (slow exits
         # under load) is reported by its first limit; the reason says both.

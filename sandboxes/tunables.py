@@ -28,6 +28,9 @@ class Limits:
     disk_mb: int = 64
     open_files: int = 256
     build_disk_mb: int = 0
+    # A finer CPU-time budget (seconds, may be fractional) that the batch runner measures itself by polling the
+    # program's processes; None: only ``cpu_seconds`` (an rlimit, whole seconds) applies.
+    cpu_budget: float | None = None
 
 
 # ---- presets (tasks pick one; see the README of each task family) -------------------------------------------

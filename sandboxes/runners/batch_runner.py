@@ -87,25 +87,48 @@ def empty_dir(path: str, keep: str = "") -> None:
             pass
 
 
-def wait_exit(proc: subprocess.Popen, seconds: float) -> bool:
-    """Whether ``proc`` exited within ``seconds``. Woken by the exit itself through a pidfd (Popen.wait with a
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CPU_POLL_MS = 40
+
+
+def program_cpu_seconds() -> float:
+    """CPU time of every process of this uid but the runner (all of them are the current program's: the runner
+    kills everything before the next program), each with the children it has reaped."""
+    me, total = os.getpid(), 0
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) not in (me, 1):
+            try:
+                with open(f"/proc/{name}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+                total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+            except (OSError, IndexError, ValueError):
+                pass
+    return total / CLOCK_TICKS
+
+
+def wait_exit(proc: subprocess.Popen, seconds: float, cpu_budget: float | None) -> str | None:
+    """None when ``proc`` exits in time, else which limit it hit first: "wall" (``seconds``) or "cpu" (the CPU
+    time of its processes over ``cpu_budget``). Woken by the exit itself through a pidfd (Popen.wait with a
     timeout polls with sleeps of up to 50 ms, which a run of short programs pays one after another)."""
     try:
         pidfd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):
+    except (AttributeError, OSError):  # no pidfd: the rlimit stands in for the budget
         try:
             proc.wait(timeout=seconds)
-            return True
+            return None
         except subprocess.TimeoutExpired:
-            return False
+            return "wall"
     try:
         poller = select.poll()
         poller.register(pidfd, select.POLLIN)
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
-            if poller.poll(max(1, int(left * 1000))):
-                return True
-        return False
+            wait_ms = max(1, int(left * 1000))
+            if poller.poll(min(wait_ms, CPU_POLL_MS) if cpu_budget else wait_ms):
+                return None
+            if cpu_budget and program_cpu_seconds() > cpu_budget:
+                return "cpu"
+        return "wall"
     finally:
         os.close(pidfd)
 
@@ -129,8 +152,8 @@ def read_capped(fd: int, cap: int) -> tuple[str, bool, int]:
 
 
 def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
-    """Run one program to its end (or its own wall-clock ``timeout_ms`` / CPU-time ``cpu_seconds``), clean up
-    after it, and print its result line."""
+    """Run one program to its end (or its own wall-clock ``timeout_ms``, CPU-time rlimit ``cpu_seconds`` or
+    measured CPU-time ``cpu_budget``), clean up after it, and print its result line."""
     scratch = spec["scratch"]
     os.makedirs(scratch, mode=0o700, exist_ok=True)
     out = os.open(os.path.join(scratch, f"o{job['id']}"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
@@ -139,13 +162,13 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
     os.makedirs(home, mode=0o700)
     lim = spec["limits"]
     t0 = time.monotonic()
-    timed_out = False
+    hit = None
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=home,
                                 env={**env, "HOME": home}, pass_fds=pass_fds, close_fds=True,
                                 preexec_fn=limits_setter(lim["memory_bytes"], job["cpu_seconds"], lim["fsize_bytes"]))
-        if not wait_exit(proc, job["timeout_ms"] / 1000):
-            timed_out = True
+        hit = wait_exit(proc, job["timeout_ms"] / 1000, job.get("cpu_budget"))
+        if hit is not None:
             proc.kill()
         code = proc.wait()
     except OSError as exc:
@@ -161,7 +184,7 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
     emit({
         "id": job["id"], "exit": code if code is not None and code >= 0 else None,
         "signal": signal.Signals(-code).name if code is not None and code < 0 else None,
-        "timed_out": timed_out, "output_over": o_over or e_over or o_size + e_size > spec["output_bytes"],
+        "timed_out": hit is not None, "cpu_over": hit == "cpu", "output_over": o_over or e_over or o_size + e_size > spec["output_bytes"],
         "stdout": o_text, "stderr": e_text, "seconds": seconds,
     })
 

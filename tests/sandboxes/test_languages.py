@@ -93,9 +93,13 @@ def test_js_batch_timeout_is_per_program(backend):
 def test_program_limits_stay_within_the_run_limits():
     assert program_limits(TestProgram("js", "x"), LIMITS) is LIMITS
     own = program_limits(TestProgram("js", "x", seconds=1.2), LIMITS)
-    assert (own.wall_seconds, own.cpu_seconds, own.memory_mb) == (1.2, 2, LIMITS.memory_mb)
+    # a CPU budget of 1.2 s (the rlimit rounds up), the wall clock 3x that
+    assert (own.cpu_budget, own.cpu_seconds, own.wall_seconds, own.memory_mb) == (1.2, 2, 3.6, LIMITS.memory_mb)
+    short = program_limits(TestProgram("js", "x", seconds=0.2), LIMITS)
+    assert (short.cpu_budget, short.cpu_seconds, short.wall_seconds) == (0.2, 1, 2.0)  # the wall clock's floor
     capped = program_limits(TestProgram("js", "x", seconds=60), LIMITS)
-    assert (capped.wall_seconds, capped.cpu_seconds) == (LIMITS.wall_seconds, LIMITS.cpu_seconds)
+    assert (capped.wall_seconds, capped.cpu_seconds, capped.cpu_budget) == (LIMITS.wall_seconds, LIMITS.cpu_seconds,
+                                                                           LIMITS.cpu_seconds)
 
 
 def test_each_program_runs_under_its_own_time_limit(backend):
@@ -110,8 +114,17 @@ def test_each_program_runs_under_its_own_time_limit(backend):
     assert [o.status for o in out] == [Status.TIMEOUT, Status.PASSED, Status.TIMEOUT,
                                        Status.TIMEOUT, Status.PASSED, Status.PASSED], [(o.status, o.reason) for o in out]
     for o in (out[0], out[2], out[3]):
-        assert "limit of 1s hit" in o.reason, o.reason
+        assert "CPU-time limit of 1s hit" in o.reason, o.reason
     assert out[0].duration < LIMITS.wall_seconds - 1 and out[2].duration < LIMITS.wall_seconds - 1
+
+
+def test_a_waiting_program_spends_no_cpu_budget(backend):
+    """A budget counts CPU time: a program that sleeps 1.5 s on a 1 s budget passes (wall clock 3 s); one that
+    sleeps past the wall clock times out on it."""
+    out = run([TestProgram("js", "const t = Date.now(); setTimeout(() => {}, 1500)", seconds=1),
+               TestProgram("js", "setTimeout(() => {}, 5000)", seconds=1)], backend)
+    assert out[0].status is Status.PASSED, out[0].reason
+    assert out[1].status is Status.TIMEOUT and "wall-clock limit of 3s" in out[1].reason, out[1].reason
 
 
 def test_rust_batch_isolates_a_broken_or_hostile_program(backend):
