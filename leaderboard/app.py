@@ -200,7 +200,7 @@ def build_app(db_url: str, submissions: bool = True) -> gr.Blocks:
                                                    label="Precision", elem_id="submit-precision")
                 submit_button = gr.Button("Submit", variant="primary", elem_id="submit-button")
                 submit_status = gr.Textbox(label="Status", interactive=False, elem_id="submit-status")
-                queue_table = gr.Dataframe(headers=populate.QUEUE_COLS, label="Evaluation queue (newest first)",
+                queue_view = gr.Dataframe(headers=populate.QUEUE_COLS, label="Evaluation queue (newest first)",
                                            interactive=False, elem_id="queue-table", wrap=True)
             with gr.Tab("About", id="about"):
                 gr.Markdown(about.ABOUT_TEXT)
@@ -221,10 +221,10 @@ def build_app(db_url: str, submissions: bool = True) -> gr.Blocks:
         bar_models.change(plot_bars, [bar_models], [p_bars])
         lin_model.change(plot_lineage, [lin_model], [p_lin])
         if submissions:
-            submit_tab.select(render_queue, None, [queue_table])
+            submit_tab.select(render_queue, None, [queue_view])
             form = [submit_model, submit_revision, submit_adapter, submit_precision]
             for event in (submit_button.click, submit_model.submit):
-                event(on_submit, form, [submit_status]).then(render_queue, None, [queue_table])
+                event(on_submit, form, [submit_status]).then(render_queue, None, [queue_view])
         demo.load(render_main, filters, [main, count, apart_table]).then(
             choices, None, [stages, model, bar_models, lin_model]).then(
             plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin]).then(
