@@ -77,7 +77,7 @@ def check_model_loads(model: str, revision: str = "main", adapter: str | None = 
         raise QueueError(f"model {model!r}: no such directory (a checkpoint path must exist here and on the workers)")
     try:
         AutoConfig.from_pretrained(model, revision=revision)
-    except Exception as exc:  # noqa: BLE001 - whatever stops the config from loading makes the request invalid
+    except Exception as exc:  # whatever stops the config from loading makes the request invalid
         raise QueueError(f"model {model!r} (revision {revision}) does not load its config: {exc}") from exc
     if adapter:
         import json
