@@ -1,11 +1,19 @@
-"""The Submit tab's callbacks (``app.submit_request``, ``app.queue_table``) against a real SQLite store: the same
-validation and queue as ``nearcoder submit``, every refusal a status line, and the queue table read afresh."""
+"""The Submit tab's callbacks (``app.submit_request``, ``app.queue_table``) against a real store (SQLite, then
+PostgreSQL): the same validation and queue as ``nearcoder submit``, every refusal a status line, and the queue
+table read afresh."""
+
+import pytest
 
 from nearcoder.leaderboard import eval_queue
 from nearcoder.leaderboard.app import build_app, queue_table, submit_request
 from nearcoder.leaderboard.populate import QUEUE_COLS
 from nearcoder.leaderboard.publish import publish
 from nearcoder.leaderboard.synthetic import write_output_dir
+
+
+@pytest.fixture
+def db_url(any_db_url):
+    return any_db_url
 
 
 def test_submit_callback_queues_refuses_and_points_to_the_finished_row(db_url, tiny_model, tmp_path):
