@@ -65,6 +65,15 @@ seeded paired bootstrap, by default on each task's primary metric. All checks of
 states, per check, the smallest drop it detects with 80 % power.
 """
 
+SUBMIT_TEXT = """
+## Submit a model for evaluation
+The leaderboard evaluates queued models itself: a worker (`nearcoder worker`) takes each request, runs the
+`near` tasks with lm-eval and publishes the result as *evaluated by the leaderboard*; rows published by hand are
+*self-reported*. Give a hub id or a checkpoint path the workers can read, optionally a revision (default `main`)
+and a PEFT adapter. The model must load its config here; a model already queued, running or evaluated is refused
+with its request number (a failed request may be submitted again). Same as `nearcoder submit MODEL`.
+"""
+
 CITATION_TEXT = "NEARCoder eval (this repository). Seed numbers: NEARCoder deck, evaluation table."
 
 # The seed deck's evaluation table, transcribed (``/work/shared/seed/NEARCoder-deck.txt``, "Evaluation.").

@@ -9,9 +9,10 @@ from __future__ import annotations
 import gradio as gr
 import matplotlib.pyplot as plt
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from nearcoder.harness.manifest import CONTAMINATION, MODEL_TYPES
-from nearcoder.leaderboard import about, populate
+from nearcoder.leaderboard import about, eval_queue, populate
 from nearcoder.leaderboard.display.columns import (
     ALL_COLS,
     BENCHMARK_COLS,
@@ -44,19 +45,21 @@ def _datatypes(columns: list[str]) -> list[str]:
 
 
 
-def build_app(db_url: str) -> gr.Blocks:
-    """The leaderboard UI over the store at ``db_url`` (read-only: publishing goes through the API/CLI)."""
+def build_app(db_url: str, submissions: bool = True) -> gr.Blocks:
+    """The leaderboard UI over the store at ``db_url``. It never writes scores (publishing goes through the API
+    and the CLI); its only write is the Submit tab's evaluation request, which ``submissions=False`` removes."""
 
     def table() -> pd.DataFrame:
         with read_session(db_url) as s:
             return populate.leaderboard_frame(s)
 
-    def render_main(search, types, sizes, stages, show_partial, contamination, show_seed, columns, sort_by, asc):
+    def render_main(search, types, sizes, stages, show_partial, contamination, show_seed, evaluated_only, columns,
+                    sort_by, asc):
         full = table()
         apart = full[full[C.apart.name] != ""]
         df = populate.apply_filters(full[full[C.apart.name] == ""], populate.Filters(
             search=search or "", types=types, sizes=sizes, stages=stages, show_partial=show_partial,
-            contamination=contamination, show_seed=show_seed, columns=(columns or DEFAULT_COLS) + [C.source.name]))
+            contamination=contamination, show_seed=show_seed, evaluated_only=evaluated_only, columns=(columns or DEFAULT_COLS) + [C.source.name]))
         if sort_by in df.columns:
             df = df.sort_values(sort_by, ascending=bool(asc), na_position="last", kind="stable", ignore_index=True)
         shown = with_intervals(df, SCORE_COLS, halfwidth_col)
@@ -110,6 +113,12 @@ def build_app(db_url: str) -> gr.Blocks:
     def pick_from_table(evt: gr.SelectData, shown: pd.DataFrame):
         return gr.update(value=_selected(evt, shown, C.model.name)), gr.Tabs(selected="model")
 
+    def on_submit(model_in, revision_in, adapter_in, precision_in) -> str:
+        return submit_request(db_url, model_in, revision_in, adapter_in, precision_in)
+
+    def render_queue() -> pd.DataFrame:
+        return queue_table(db_url)
+
     def plot_params(column):
         return _close(score_vs_parameters(table(), column))
 
@@ -143,6 +152,8 @@ def build_app(db_url: str) -> gr.Blocks:
                 with gr.Row():
                     show_partial = gr.Checkbox(True, label="show partial runs (--limit)", elem_id="show-partial")
                     show_seed = gr.Checkbox(True, label=f"show seed rows ({about.SEED_NOTE})", elem_id="show-seed")
+                    evaluated_only = gr.Checkbox(False, label="evaluated by the leaderboard only",
+                                                 elem_id="evaluated-only")
                 columns = gr.CheckboxGroup(CHOOSABLE_COLS, value=DEFAULT_COLS, label="Columns", elem_id="columns")
                 count = gr.Markdown(elem_id="row-count")
                 main = gr.Dataframe(headers=DEFAULT_COLS, datatype=_datatypes(DEFAULT_COLS), interactive=False,
@@ -178,12 +189,26 @@ def build_app(db_url: str) -> gr.Blocks:
                 lin_model = gr.Dropdown([], value="NEARCoder-3b", label="Lineage ending at",
                                         allow_custom_value=True)
                 p_lin = gr.Plot(label="Stage by stage", elem_id="plot-lineage")
+            with gr.Tab("Submit", id="submit", visible=submissions) as submit_tab:
+                gr.Markdown(about.SUBMIT_TEXT)
+                with gr.Row():
+                    submit_model = gr.Textbox(label="Model (hub id or checkpoint path)", elem_id="submit-model",
+                                              scale=3)
+                    submit_revision = gr.Textbox(label="Revision", placeholder="main", elem_id="submit-revision")
+                    submit_adapter = gr.Textbox(label="Adapter (optional)", elem_id="submit-adapter", scale=2)
+                    submit_precision = gr.Dropdown(list(eval_queue.PRECISIONS), value=eval_queue.PRECISIONS[0],
+                                                   label="Precision", elem_id="submit-precision")
+                submit_button = gr.Button("Submit", variant="primary", elem_id="submit-button")
+                submit_status = gr.Textbox(label="Status", interactive=False, elem_id="submit-status")
+                queue_view = gr.Dataframe(headers=populate.QUEUE_COLS, label="Evaluation queue (newest first)",
+                                           interactive=False, elem_id="queue-table", wrap=True)
             with gr.Tab("About", id="about"):
                 gr.Markdown(about.ABOUT_TEXT)
                 gr.Markdown(_about_tables())
                 gr.Markdown(f"*{about.CITATION_TEXT}*")
 
-        filters = [search, types, sizes, stages, show_partial, contamination, show_seed, columns, sort_by, asc]
+        filters = [search, types, sizes, stages, show_partial, contamination, show_seed, evaluated_only, columns,
+                   sort_by, asc]
         for comp in filters:
             event = comp.submit if comp is search else comp.change
             event(render_main, filters, [main, count, apart_table])
@@ -195,11 +220,35 @@ def build_app(db_url: str) -> gr.Blocks:
         col.change(plot_params, [col], [p_params])
         bar_models.change(plot_bars, [bar_models], [p_bars])
         lin_model.change(plot_lineage, [lin_model], [p_lin])
+        if submissions:
+            submit_tab.select(render_queue, None, [queue_view])
+            form = [submit_model, submit_revision, submit_adapter, submit_precision]
+            for event in (submit_button.click, submit_model.submit):
+                event(on_submit, form, [submit_status]).then(render_queue, None, [queue_view])
         demo.load(render_main, filters, [main, count, apart_table]).then(
             choices, None, [stages, model, bar_models, lin_model]).then(
             plot_params, [col], [p_params]).then(plot_lineage, [lin_model], [p_lin]).then(
             plot_bars, [bar_models], [p_bars])
     return demo
+
+
+def submit_request(db_url: str, model: str | None, revision: str | None, adapter: str | None,
+                   precision: str | None) -> str:
+    """The Submit tab's button: the same validation and queueing as ``nearcoder submit``
+    (:func:`eval_queue.submit`); the answer is a plain-text status line, and bad input only changes it."""
+    try:
+        request = eval_queue.submit(db_url, model or "", revision=revision, adapter=adapter, precision=precision or "")
+    except eval_queue.QueueError as exc:
+        return f"Not queued: {exc}"
+    except SQLAlchemyError as exc:
+        return f"Not queued: the store could not be written ({type(exc).__name__})"
+    return (f"Queued request #{request.id}: {request.model} ({request.precision}, tasks {request.tasks}); "
+            "it is pending until a worker takes it.")
+
+
+def queue_table(db_url: str) -> pd.DataFrame:
+    """The Submit tab's table: every request of the queue, read afresh."""
+    return populate.queue_frame(eval_queue.list_requests(db_url))
 
 
 def _selected(evt: gr.SelectData, shown: pd.DataFrame | None, column: str):

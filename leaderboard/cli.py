@@ -101,8 +101,12 @@ def leaderboard(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     host: str = typer.Option(DEFAULT_HOST, "--host", help="Interface to listen on."),
     port: int = typer.Option(DEFAULT_PORT, "--port", help="Port to listen on."),
+    submit: bool = typer.Option(True, "--submit/--no-submit",
+                                help="Show the Submit tab, which queues evaluation requests (the UI's only write)."),
 ) -> None:
-    """Serve the Gradio leaderboard (read-only) and, when $NEARCODER_PUBLISH_TOKEN is set, the publish API.
+    """Serve the Gradio leaderboard and, when $NEARCODER_PUBLISH_TOKEN is set, the publish API.
+
+    The UI never writes scores; its Submit tab queues evaluation requests for ``nearcoder worker``.
 
     Example: ``nearcoder leaderboard --db sqlite:///board.db --port 7860`` then open http://127.0.0.1:7860
     """
@@ -112,7 +116,7 @@ def leaderboard(
     from nearcoder.leaderboard.server import create_server
 
     url = db_url(db)
-    app = create_server(url, publish_token())
+    app = create_server(url, publish_token(), submissions=submit)
     typer.secho(f"leaderboard on http://{host}:{port}  (store: {url})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

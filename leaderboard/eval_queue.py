@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from nearcoder.leaderboard.store.engine import read_session, write_session
-from nearcoder.leaderboard.store.models import REQUEST_STATES, EvalRequest
+from nearcoder.leaderboard.store.models import REQUEST_STATES, EvalRequest, Model, Run
 
 PRECISIONS = ("bfloat16", "float16", "float32")
 DEFAULT_STALE_AFTER = timedelta(minutes=10)
@@ -38,11 +39,16 @@ class RequestView:
     worker: str | None
     attempts: int
     run_ids: list | None
+    submitted_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    leaderboard_row: str | None = None  # the main-table model row its runs were published under (finished only)
 
     @classmethod
-    def of(cls, row: EvalRequest) -> "RequestView":
+    def of(cls, row: EvalRequest, leaderboard_row: str | None = None) -> "RequestView":
         return cls(row.id, row.model, row.revision, row.adapter, row.precision, row.tasks, row.status, row.reason,
-                   row.worker, row.attempts, row.run_ids)
+                   row.worker, row.attempts, row.run_ids, _aware(row.created_at), _aware(row.started_at),
+                   _aware(row.finished_at), leaderboard_row)
 
     def model_args(self) -> str:
         """lm-eval ``--model_args`` for the hf back-end."""
@@ -63,32 +69,59 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def check_model_loads(model: str, revision: str = "main", adapter: str | None = None) -> None:
     """The request's model (and adapter) must at least load its config, as a worker would load it."""
+    from pathlib import Path
+
     from transformers import AutoConfig
 
+    if model.startswith(("/", "./", "../", "~")) and not Path(model).is_dir():
+        raise QueueError(f"model {model!r}: no such directory (a checkpoint path must exist here and on the workers)")
     try:
         AutoConfig.from_pretrained(model, revision=revision)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # whatever stops the config from loading makes the request invalid
         raise QueueError(f"model {model!r} (revision {revision}) does not load its config: {exc}") from exc
     if adapter:
         import json
-        from pathlib import Path
 
         config = Path(adapter) / "adapter_config.json"
         if not config.is_file():
             raise QueueError(f"adapter {adapter!r} has no adapter_config.json")
         try:
             json.loads(config.read_text())
-        except ValueError as exc:
-            raise QueueError(f"adapter {adapter!r}: adapter_config.json is not JSON ({exc})") from exc
+        except (OSError, ValueError) as exc:
+            raise QueueError(f"adapter {adapter!r}: adapter_config.json does not read as JSON ({exc})") from exc
 
 
-def submit(db_url: str, model: str, *, revision: str = "main", adapter: str | None = None,
+# field -> longest value the store keeps (the eval_requests columns)
+_LIMITS = {"model": 300, "revision": 100, "adapter": 300, "tasks": 300}
+
+
+def _check_fields(fields: dict[str, str | None]) -> None:
+    """The request's strings end up in lm-eval's ``--model_args`` (``pretrained=M,revision=R,peft=A``): a comma
+    or ``=`` would smuggle in other arguments (``trust_remote_code=True``), so they are refused."""
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if len(value) > _LIMITS[name]:
+            raise QueueError(f"{name} is longer than {_LIMITS[name]} characters")
+        if not value.isprintable():
+            raise QueueError(f"{name} {value!r} contains control characters")
+        if name != "tasks" and ("," in value or "=" in value):
+            raise QueueError(f"{name} {value!r} may not contain ',' or '=' (they separate lm-eval's --model_args)")
+
+
+def submit(db_url: str, model: str, *, revision: str | None = "main", adapter: str | None = None,
            precision: str = "bfloat16", tasks: str = "near", validate: bool = True) -> RequestView:
-    """Queue a request. A duplicate of a pending, running or finished request is refused with its id."""
+    """Queue a request (the one path for ``nearcoder submit`` and the leaderboard's Submit tab).
+
+    Surrounding blanks are dropped; an empty revision means ``main`` and an empty adapter none. A duplicate of a
+    pending, running or finished request is refused with its id (and, when finished, its leaderboard row)."""
+    model, tasks = (model or "").strip(), (tasks or "").strip()
+    revision, adapter = (revision or "").strip() or "main", (adapter or "").strip() or None
     if precision not in PRECISIONS:
         raise QueueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
-    if not model.strip() or not tasks.strip():
+    if not model or not tasks:
         raise QueueError("model and tasks must not be empty")
+    _check_fields({"model": model, "revision": revision, "adapter": adapter, "tasks": tasks})
     if validate:
         check_model_loads(model, revision, adapter)
     with write_session(db_url) as session:
@@ -97,7 +130,10 @@ def submit(db_url: str, model: str, *, revision: str = "main", adapter: str | No
             EvalRequest.tasks == tasks, EvalRequest.status != "failed",
             (EvalRequest.adapter == adapter) if adapter else EvalRequest.adapter.is_(None))).first()
         if same is not None:
-            where = f"runs {same.run_ids}" if same.status == "finished" else "the queue"
+            where = "the queue"
+            if same.status == "finished":
+                row = _leaderboard_row(session, same.run_ids)
+                where = f"runs {same.run_ids}" + (f"; leaderboard row {row!r}" if row else "")
             raise QueueError(f"already requested: request #{same.id} is {same.status} (see {where})")
         row = EvalRequest(model=model, revision=revision, adapter=adapter, precision=precision, tasks=tasks,
                           status="pending", attempts=0, created_at=_now())
@@ -151,11 +187,22 @@ def finish(db_url: str, request_id: int, worker: str, *, run_ids: list[int] | No
         row.reason, row.run_ids, row.finished_at = error, run_ids, _now()
 
 
+def _leaderboard_row(session: Session, run_ids: list | None) -> str | None:
+    """The model name (the main table's row) a finished request's runs were published under."""
+    if not run_ids:
+        return None
+    names = session.scalars(select(Model.name).join(Run, Run.model_id == Model.id)
+                            .where(Run.id.in_([int(r) for r in run_ids])).distinct()).all()
+    return ", ".join(sorted(names)) or None
+
+
 def list_requests(db_url: str, status: str | None = None) -> list[RequestView]:
+    """Every request (or those in ``status``), oldest first, finished ones with their leaderboard row."""
     if status is not None and status not in REQUEST_STATES:
         raise QueueError(f"status must be one of {', '.join(REQUEST_STATES)}")
     with read_session(db_url) as session:
         query = select(EvalRequest).order_by(EvalRequest.id)
         if status:
             query = query.where(EvalRequest.status == status)
-        return [RequestView.of(r) for r in session.scalars(query)]
+        return [RequestView.of(r, _leaderboard_row(session, r.run_ids) if r.status == "finished" else None)
+                for r in session.scalars(query)]

@@ -24,9 +24,12 @@ from nearcoder.leaderboard.store import models as orm
 
 C = COLUMNS
 MEASURED = "measured"
+EVALUATED = "evaluated by the leaderboard"  # every value of the row comes from the leaderboard's own workers
+SELF_REPORTED = "self-reported"  # published by hand (or transcribed: seed rows)
+PARTLY_EVALUATED = "partly self-reported"  # some values from queued evaluations, some published by hand
 
 
-_SCORE_COLS = ["task", "metric", "filter", "value", "stderr", "run_id", "partial", "model_id"]
+_SCORE_COLS = ["task", "metric", "filter", "value", "stderr", "run_id", "partial", "model_id", "provenance"]
 BASELINE = "baseline (floor)"  # the source of rows published with kind=baseline
 
 
@@ -34,7 +37,7 @@ def latest_scores(session: Session) -> pd.DataFrame:
     """One row per (model, task, metric): the value from the model's most recently published run."""
     q = (
         select(orm.Score.task, orm.Score.metric, orm.Score.filter, orm.Score.value, orm.Score.stderr,
-               orm.Run.id, orm.Run.partial, orm.Run.model_id)
+               orm.Run.id, orm.Run.partial, orm.Run.model_id, orm.Run.provenance)
         .join(orm.Run, orm.Score.run_id == orm.Run.id)
     )
     rows = [tuple(r) for r in session.connection().execute(q)]
@@ -172,6 +175,15 @@ def rank_bands(score: pd.Series, halfwidth: pd.Series) -> tuple[pd.Series, pd.Se
     return ranks, bands
 
 
+def _row_provenance(scores: pd.DataFrame) -> pd.Series:
+    """model_id -> how the row's values were produced (the runs behind the model's latest values)."""
+    if scores.empty:
+        return pd.Series(dtype=object)
+    evaluated = (scores["provenance"] == "evaluated").groupby(scores["model_id"])
+    return pd.Series(np.where(evaluated.all(), EVALUATED, np.where(evaluated.any(), PARTLY_EVALUATED, SELF_REPORTED)),
+                     index=evaluated.all().index)
+
+
 def leaderboard_frame(session: Session, include_seed: bool = True) -> pd.DataFrame:
     """The full main table (before filtering): one row per model, fixed columns, task columns, half-widths.
 
@@ -193,12 +205,14 @@ def leaderboard_frame(session: Session, include_seed: bool = True) -> pd.DataFra
     df = models.merge(wide, on="model_id", how="left").merge(partial, on="model_id", how="left")
     df[C.partial.name] = df[C.partial.name].fillna(False).astype(bool)
     df[C.source.name] = np.where(df["kind"] == "baseline", BASELINE, MEASURED)
+    df[C.provenance.name] = df["model_id"].map(_row_provenance(scores)).fillna(SELF_REPORTED)
     apart = comparability(_task_identity(session, hits), models.set_index("model_id")["kind"])
     df[C.apart.name] = [apart.get(m, "") for m in df["model_id"]]
     if include_seed:
         seed = pd.DataFrame([{C.model.name: r["model"], C.model_type.name: "fine-tuned" if r["parent"] else "base",
                               C.stage.name: r["stage"], C.parameters.name: SEED_PARAMETERS,
                               C.contamination.name: "unknown", C.partial.name: False, C.source.name: SEED_NOTE,
+                              C.provenance.name: SELF_REPORTED,
                               C.apart.name: "", **{k: r[k] for k in BENCHMARK_COLS if k in r}}
                              for r in SEED_REPORTED])
         df = pd.concat([df, seed], ignore_index=True) if not df.empty else seed
@@ -227,6 +241,7 @@ class Filters:
     show_partial: bool = True
     contamination: list[str] | None = None
     show_seed: bool = True
+    evaluated_only: bool = False
     columns: list[str] = field(default_factory=list)
 
 
@@ -247,6 +262,8 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
         mask &= df[C.contamination.name].isin(f.contamination)
     if not f.show_seed:
         mask &= df[C.source.name] != SEED_NOTE
+    if f.evaluated_only:
+        mask &= df[C.provenance.name] == EVALUATED
     out = df[mask]
     if f.columns:
         keep = [c for c in COLS if c in f.columns or c == C.model.name]
@@ -284,9 +301,25 @@ def model_provenance(session: Session, name: str) -> dict:
         "manifest": model.manifest,
         "runs": [{"run": r.id, "date": r.date.isoformat() if r.date else None, "lm_eval_version": r.lm_eval_version,
                   "git_hash": r.git_hash, "limit": r.limit, "partial": r.partial, "task_versions": r.task_versions,
-                  "task_hashes": r.task_hashes, "source": r.source, "content_hash": r.content_hash}
+                  "task_hashes": r.task_hashes, "source": r.source, "content_hash": r.content_hash,
+                  "provenance": r.provenance}
                  for r in runs],
     }
+
+
+QUEUE_COLS = ["request", "model", "revision", "adapter", "precision", "tasks", "status", "reason",
+              "leaderboard row", "submitted", "started", "finished"]
+
+
+def queue_frame(requests: list) -> pd.DataFrame:
+    """The evaluation queue (``eval_queue.RequestView`` rows), newest request first, times in UTC."""
+    def when(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+    rows = [(f"#{r.id}", r.model, r.revision, r.adapter or "", r.precision, r.tasks, r.status, r.reason or "",
+             r.leaderboard_row or "", when(r.submitted_at), when(r.started_at), when(r.finished_at))
+            for r in sorted(requests, key=lambda r: r.id, reverse=True)]
+    return pd.DataFrame(rows, columns=QUEUE_COLS)
 
 
 SAMPLE_COLS = ["sample", "run", "task", "doc_id", "verdict", "metrics"]

@@ -1,8 +1,11 @@
-"""The HTTP server: the Gradio UI (read-only) mounted next to a token-guarded publishing API.
+"""The HTTP server: the Gradio UI mounted next to a token-guarded publishing API.
+
+The UI writes no scores; its Submit tab only queues evaluation requests (``--no-submit`` removes the tab).
 
 ``POST /api/publish`` takes ``{"files": {"results_<ts>.json": "...", "samples_<task>_<ts>.jsonl": "..."},
 "overrides": {"name": ..., "model_type": ..., ...}}`` with ``Authorization: Bearer $NEARCODER_PUBLISH_TOKEN``.
-Without a configured token the route refuses every request, so a viewer-only deployment cannot be written to.
+Without a configured token the route refuses every request, so a viewer-only deployment receives no
+scores.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class PublishRequest(BaseModel):
     overrides: dict[str, str | int | None] = Field(default_factory=dict)
 
 
-def create_server(db_url: str, token: str | None) -> FastAPI:
+def create_server(db_url: str, token: str | None, submissions: bool = True) -> FastAPI:
     import gradio as gr
 
     from nearcoder.leaderboard.app import build_app
@@ -66,4 +69,4 @@ def create_server(db_url: str, token: str | None) -> FastAPI:
         return {"added": len(report.added), "unchanged": len(report.unchanged), "samples": report.samples,
                 "models": sorted(set(report.models))}
 
-    return gr.mount_gradio_app(api, build_app(db_url), path="/", css=CSS, footer_links=[])
+    return gr.mount_gradio_app(api, build_app(db_url, submissions), path="/", css=CSS, footer_links=[])

@@ -31,6 +31,7 @@ class _Fixed:
     partial: ColumnContent = ColumnContent("partial", "bool")
     contamination: ColumnContent = ColumnContent("contamination", "str", displayed_by_default=False)
     source: ColumnContent = ColumnContent("source", "str")
+    provenance: ColumnContent = ColumnContent("provenance", "str")  # evaluated by the leaderboard / self-reported
     average: ColumnContent = ColumnContent("average (ours)", "number")
     apart: ColumnContent = ColumnContent("shown apart because", "str", displayed_by_default=False, hidden=True)
 

@@ -182,3 +182,62 @@ def test_intervals_rank_bands_baseline_rows_and_apart_table(stats_server):
                })""")
         by_name = {name: (font, bg) for name, font, bg in styles}
         assert by_name["baseline/empty-program"] != by_name["leader-7b"], styles
+
+
+QUEUE_XSS = "<script>alert(1)</script><b>bold</b>"  # a request's model cannot hold '=' or ','
+
+
+@pytest.fixture
+def queue_server(tmp_path, db_url, start_server):
+    """One evaluated and one self-reported model, and a queued request under a hostile name."""
+    from nearcoder.leaderboard import eval_queue
+
+    write_output_dir(tmp_path / "e", "evaluated-model", {"near_questions": {"rouge1": [0.4, 0.6]}})
+    publish(db_url, [tmp_path / "e"], provenance="evaluated")
+    write_output_dir(tmp_path / "s", "self-published", {"near_questions": {"rouge1": [0.7, 0.9]}})
+    publish(db_url, [tmp_path / "s"])
+    eval_queue.submit(db_url, QUEUE_XSS, validate=False)
+    with start_server(db_url, tmp_path) as url:
+        yield url
+
+
+def test_submit_tab_queues_a_model_refuses_a_bad_one_and_the_evaluated_only_filter(queue_server, tiny_model,
+                                                                                      tmp_path):
+    with _browser(1500, 1100) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(queue_server)
+        _wait_rows(page, lambda r: "evaluated-model" in r and "self-published" in r)
+        page.locator("#evaluated-only input").check()
+        _wait_rows(page, lambda r: r == ["evaluated-model"])
+        assert "evaluated by the leaderboard" in _cells(page, "#leaderboard-table", "evaluated-model")
+
+        page.get_by_role("tab", name="Submit").click()
+        _wait_text(page, "#queue-table .virtual-row", QUEUE_XSS)  # read when the tab opens, shown as text
+        assert page.locator("#queue-table b").count() == 0 and dialogs == []
+        status = page.locator("#submit-status textarea, #submit-status input").first
+
+        page.locator("#submit-model textarea, #submit-model input").first.fill(str(tiny_model))
+        page.locator("#submit-precision input").click()
+        page.get_by_role("option", name="float32", exact=True).click()
+        page.locator("#submit-button").click()
+        page.wait_for_function("el => el.value.startsWith('Queued request #2')", arg=status.element_handle(),
+                               timeout=60000)
+        _wait_text(page, "#queue-table .virtual-row", str(tiny_model))
+        row = _cells(page, "#queue-table", "#2")
+        assert str(tiny_model) in row and "float32" in row and "pending" in row and "main" in row, row
+        page.screenshot(path=str(ARTIFACTS / "leaderboard-submit.png"), full_page=True)
+
+        missing = str(tmp_path / "no-such-model")
+        page.locator("#submit-model textarea, #submit-model input").first.fill(missing)
+        page.locator("#submit-button").click()
+        page.wait_for_function("el => el.value.startsWith('Not queued')", arg=status.element_handle(),
+                               timeout=60000)
+        assert "no such directory" in status.input_value() and missing in status.input_value()
+        page.locator("#submit-model textarea, #submit-model input").first.fill(str(tiny_model))
+        page.locator("#submit-button").click()  # the same request again: refused, pointing at request #2
+        page.wait_for_function("el => el.value.includes('request #2 is pending')", arg=status.element_handle(),
+                               timeout=60000)
+        assert _rows(page, "#queue-table") == ["#2", "#1"]  # nothing refused was queued
+        page.screenshot(path=str(ARTIFACTS / "leaderboard-submit-refused.png"), full_page=True)
+        assert dialogs == []

@@ -17,8 +17,11 @@ def db_url(any_db_url):
 
 
 def test_submit_validates_the_model_and_refuses_duplicates(db_url, tiny_model, tmp_path):
-    with pytest.raises(QueueError, match="does not load its config"):
+    with pytest.raises(QueueError, match="no such directory"):
         eval_queue.submit(db_url, str(tmp_path / "missing-model"))
+    (tmp_path / "no-config").mkdir()
+    with pytest.raises(QueueError, match="does not load its config"):
+        eval_queue.submit(db_url, str(tmp_path / "no-config"))
     with pytest.raises(QueueError, match="precision"):
         eval_queue.submit(db_url, str(tiny_model), precision="int3")
     with pytest.raises(QueueError, match="adapter_config.json"):
@@ -39,6 +42,24 @@ def test_submit_validates_the_model_and_refuses_duplicates(db_url, tiny_model, t
     assert again.id != other.id  # a failed request may be submitted again
     with pytest.raises(QueueError, match="not running on w2"):
         eval_queue.finish(db_url, again.id, "w2")
+
+
+def test_submit_refuses_fields_that_would_inject_model_args(db_url, tiny_model):
+    """Request fields become ``pretrained=M,revision=R,peft=A``: a local model ignores the revision when its
+    config loads, so ``main,trust_remote_code=True`` would pass the config check and reach the worker."""
+    for field in ("revision", "adapter"):
+        with pytest.raises(QueueError, match=f"{field} .* may not contain ','"):
+            eval_queue.submit(db_url, str(tiny_model), **{field: "main,trust_remote_code=True"})
+    with pytest.raises(QueueError, match="model .* may not contain"):
+        eval_queue.submit(db_url, f"{tiny_model},trust_remote_code=True")
+    with pytest.raises(QueueError, match="control characters"):
+        eval_queue.submit(db_url, str(tiny_model), revision="ma\x00in")
+    with pytest.raises(QueueError, match="longer than 300"):
+        eval_queue.submit(db_url, "m" * 301, validate=False)
+    assert eval_queue.list_requests(db_url) == []
+    # blanks around fields are dropped; empty revision/adapter mean main/none, as the Submit tab sends them
+    queued = eval_queue.submit(db_url, f"  {tiny_model} ", revision=" ", adapter="", precision="float32")
+    assert (queued.model, queued.revision, queued.adapter) == (str(tiny_model), "main", None)
 
 
 def _claim_all(args):

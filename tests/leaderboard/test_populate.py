@@ -86,3 +86,27 @@ def test_model_view_samples_and_lineage(tmp_path, db_url):
         assert lineage_from_store(s, "beta") == ["alpha", "beta"]
         assert lineage_from_store(s, "NEARCoder-3b")[0] == "StarCoder2-3b"
         assert model_scores(s, "nobody").empty
+
+
+def test_rows_say_whether_the_leaderboard_evaluated_them_and_the_filter_keeps_only_those(tmp_path, db_url):
+    from nearcoder.leaderboard.populate import EVALUATED, PARTLY_EVALUATED, SELF_REPORTED
+
+    write_output_dir(tmp_path / "e", "queued-model", {"near_questions": {"rouge1": [0.4, 0.6]}})
+    publish(db_url, [tmp_path / "e"], provenance="evaluated")
+    write_output_dir(tmp_path / "s", "hand-published", {"near_questions": {"rouge1": [0.7, 0.9]}})
+    publish(db_url, [tmp_path / "s"])
+    write_output_dir(tmp_path / "m1", "mixed-model", {"near_questions": {"rouge1": [0.2, 0.2]}})
+    publish(db_url, [tmp_path / "m1"], provenance="evaluated")
+    write_output_dir(tmp_path / "m2", "mixed-model", {"near_humaneval_js": {"pass@1": [1.0, 0.0]}},
+                     timestamp="2026-01-02T00-00-00.000000")
+    publish(db_url, [tmp_path / "m2"])
+    with read_session(db_url) as s:
+        df = leaderboard_frame(s)
+        prov = model_provenance(s, "mixed-model")
+    by_name = dict(zip(df[C.model.name], df[C.provenance.name]))
+    assert by_name["queued-model"] == EVALUATED and by_name["hand-published"] == SELF_REPORTED
+    assert by_name["mixed-model"] == PARTLY_EVALUATED and by_name["NEARCoder-3b"] == SELF_REPORTED  # seed row
+    assert sorted(r["provenance"] for r in prov["runs"]) == ["evaluated", "self-reported"]
+    shown = apply_filters(df, Filters(evaluated_only=True))
+    assert list(shown[C.model.name]) == ["queued-model"]
+    assert len(apply_filters(df, Filters())) == len(df)

@@ -91,6 +91,15 @@ def test_submit_then_worker_publishes_an_evaluated_run(db_url, tiny_model, tmp_p
     [request] = eval_queue.list_requests(db_url)
     assert request.status == "finished" and request.run_ids
     assert [p for _, p in runs(db_url)] == ["evaluated"]
+    # the main table marks the row, and the queue (the Submit tab's table) points at it
+    from nearcoder.leaderboard.display.columns import COLUMNS
+    from nearcoder.leaderboard.populate import EVALUATED, Filters, apply_filters, leaderboard_frame
+    from nearcoder.leaderboard.store.engine import read_session
+
+    with read_session(db_url) as session:
+        shown = apply_filters(leaderboard_frame(session), Filters(evaluated_only=True))
+    assert list(shown[COLUMNS.model.name]) == [request.leaderboard_row]
+    assert list(shown[COLUMNS.provenance.name]) == [EVALUATED]
 
 
 def test_a_worker_killed_mid_run_leaves_the_request_recoverable(tiny_model, tmp_path):
