@@ -1,0 +1,117 @@
+"""The Ray executor (``NEARCODER_EXECUTOR=ray``) gives the local path's verdicts on HumanEval canonical and buggy
+solutions (both languages): on an embedded Ray instance, and on a two-node cluster started with ``ray start``
+(head and worker on 127.0.0.1, inside a private network namespace: see ``harness/ray_loopback_cluster.py``),
+where the chunks must run on both nodes. Real Ray, real sandbox, no mocks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from nearcoder.harness import settings
+from nearcoder.harness.ray_loopback_cluster import RESOURCE, run_in_two_node_cluster, unavailable
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+PROBLEMS = 6  # per language: canonical + buggy solution of each, so 24 programs in chunks on both languages
+
+# Verdicts of the task's own path (cut, build, run_tests, compare records with the reference) under one executor.
+VERDICTS = """
+import json, os, sys
+from nearcoder.sandboxes.executors import nodes_used
+from nearcoder.tasks.near_humaneval.execution import execute_samples
+from nearcoder.tasks.near_humaneval.programs import reference_completion
+from nearcoder.tasks.near_humaneval.selftest import load_records
+
+
+def verdicts(executor: str, problems: int) -> dict:
+    os.environ["NEARCODER_EXECUTOR"] = executor
+    out = {"nodes": {}}
+    with nodes_used() as nodes:
+        for lang in ("js", "rust"):
+            docs = load_records(lang)[:problems]
+            pairs = [[reference_completion(d), reference_completion(d, "buggy_solution")] for d in docs]
+            rows = execute_samples(docs, pairs, progress=False)
+            out[lang] = [[s.status for s in row] for row in rows]
+    out["nodes"] = dict(nodes)
+    return out
+"""
+
+TWO_NODE_DRIVER = VERDICTS + """
+import ray
+problems = int(sys.argv[1])
+report = {"local": verdicts("local", problems), "ray": verdicts("ray", problems)}
+report["interfaces"] = sorted(os.listdir("/sys/class/net"))  # the namespace's: only lo
+report["cluster"] = [{"id": n["NodeID"], "ip": n["NodeManagerAddress"], "resources": sorted(n["Resources"])}
+                     for n in ray.nodes() if n["Alive"]]
+print("REPORT " + json.dumps(report), flush=True)
+"""
+
+
+def check_verdicts(report: dict) -> None:
+    """Canonical solutions pass and buggy ones fail, on both languages."""
+    for lang in ("js", "rust"):
+        assert len(report[lang]) == PROBLEMS
+        assert [row[0] for row in report[lang]] == ["passed"] * PROBLEMS, (lang, report[lang])
+        assert all(row[1] != "passed" for row in report[lang]), (lang, report[lang])
+
+
+def test_embedded_ray_gives_the_local_verdicts(shared_data):
+    namespace: dict = {}
+    exec(VERDICTS, namespace)
+    from nearcoder.harness.ray_runtime import connect
+
+    ray, started = connect(None)  # the embedded instance; the executor reuses this connection
+    try:
+        assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
+        on_ray = namespace["verdicts"]("ray", PROBLEMS)
+        local = namespace["verdicts"]("local", PROBLEMS)
+    finally:
+        os.environ.pop(settings.EXECUTOR, None)
+        if started:
+            ray.shutdown()
+    check_verdicts(local)
+    assert {k: v for k, v in on_ray.items() if k != "nodes"} == {k: v for k, v in local.items() if k != "nodes"}
+    assert list(local["nodes"]) == ["local"]
+    [node] = on_ray["nodes"]  # every chunk ran as a Ray task on the one embedded node
+    assert node != "local" and on_ray["nodes"][node] >= 4  # at least two chunks per language
+
+
+def test_unknown_executor_is_a_clear_error(monkeypatch):
+    from nearcoder.sandboxes.languages import TestProgram, run_tests
+
+    monkeypatch.setenv(settings.EXECUTOR, "spark")
+    with pytest.raises(ValueError, match="NEARCODER_EXECUTOR='spark': choose one of local, ray"):
+        run_tests([TestProgram("js", "console.assert(true)")], progress=False)
+
+
+@pytest.fixture(scope="module")
+def namespaced_cluster():
+    if why := unavailable():
+        pytest.skip(f"two-node Ray cluster needs its own network namespace: {why}")
+
+
+def test_two_node_cluster_runs_chunks_on_both_nodes_with_the_local_verdicts(shared_data, namespaced_cluster):
+    env = {**os.environ, "NEARCODER_DATA_DIR": str(shared_data)}
+    proc = run_in_two_node_cluster([sys.executable, "-c", TWO_NODE_DRIVER, str(PROBLEMS)], env=env, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    [line] = [ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT ")]
+    report = json.loads(line.removeprefix("REPORT "))
+    assert report["interfaces"] == ["lo"]
+    cluster = report["cluster"]
+    assert len(cluster) == 2 and {n["ip"] for n in cluster} == {"127.0.0.1"}
+    second = [n["id"] for n in cluster if RESOURCE in n["resources"]]
+    assert len(second) == 1, cluster
+    local, on_ray = report["local"], report["ray"]
+    check_verdicts(local)
+    assert on_ray["js"] == local["js"] and on_ray["rust"] == local["rust"]
+    assert set(on_ray["nodes"]) == {n["id"] for n in cluster}, (on_ray["nodes"], cluster)  # both nodes ran chunks
+
+
+def test_nothing_is_left_running_after_the_cluster(namespaced_cluster):
+    """The PID namespace ends with its script: no raylet or GCS server of ours survives (run after the test above)."""
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "nc-ray-" not in ps, [ln for ln in ps.splitlines() if "nc-ray-" in ln]
