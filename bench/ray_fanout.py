@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def measure(args: argparse.Namespace) -> dict:
     """Inside the namespace (NEARCODER_RAY_ADDRESS names the head): the timings, as a dict."""
     from humaneval_bench import bench_batch
-
     from nearcoder.sandboxes.executors import executor_workers, nodes_used, run_chunks
     from nearcoder.tasks.near_humaneval.execution import reference_runs
     from nearcoder.tasks.near_humaneval.selftest import load_records
@@ -71,10 +70,10 @@ def table(result: dict, args: argparse.Namespace) -> str:
     mean = {e: statistics.mean(r["seconds"] for r in runs if r["executor"] == e) for e in ("local", "ray")}
     chunks = runs[0]["chunks"]
     lines = [
-        f"`bench/ray_fanout.py --limit {args.limit} --samples {args.samples} --rounds {args.rounds}`, "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()}-core {platform.machine()} VM "
-        f"(shared), 1-min load average before each run in the table; Ray {result['ray_version']}, two nodes x "
-        f"{args.cpus_per_node} CPU over loopback; Ray connect {result['connect_s']:.1f} s (not in the times).",
+        (f"`bench/ray_fanout.py --limit {args.limit} --samples {args.samples} --rounds {args.rounds}`, "
+         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()}-core {platform.machine()} VM "
+         f"(shared), 1-min load average before each run in the table; Ray {result['ray_version']}, two nodes x "
+         f"{args.cpus_per_node} CPU over loopback; Ray connect {result['connect_s']:.1f} s (not in the times)."),
         "",
         "| run | executor | programs | passed | chunks | nodes | wall s | load |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -84,11 +83,11 @@ def table(result: dict, args: argparse.Namespace) -> str:
                      f"{r['seconds']:.1f} | {r['load']:.2f} |")
     lines += [
         "",
-        f"Mean wall time: local {mean['local']:.1f} s, Ray {mean['ray']:.1f} s; ratio Ray/local "
-        f"{mean['ray'] / mean['local']:.2f}; overhead per chunk (Ray - local) / {chunks} chunks = "
-        f"{(mean['ray'] - mean['local']) / chunks * 1000:.0f} ms. Round trip of an empty chunk through the Ray "
-        f"executor: median {result['trip_s'] * 1000:.1f} ms (max {result['trip_max_s'] * 1000:.0f} ms, "
-        f"{args.trips} trips).",
+        (f"Mean wall time: local {mean['local']:.1f} s, Ray {mean['ray']:.1f} s; ratio Ray/local "
+         f"{mean['ray'] / mean['local']:.2f}; overhead per chunk (Ray - local) / {chunks} chunks = "
+         f"{(mean['ray'] - mean['local']) / chunks * 1000:.0f} ms. Round trip of an empty chunk through the Ray "
+         f"executor: median {result['trip_s'] * 1000:.1f} ms (max {result['trip_max_s'] * 1000:.0f} ms, "
+         f"{args.trips} trips)."),
     ]
     return "\n".join(lines)
 

@@ -42,7 +42,7 @@ def unavailable() -> str | None:
     """Why a namespaced cluster cannot run here; None when it can."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         return "unshare or ip (util-linux, iproute2) not installed"
-    probe = subprocess.run([*UNSHARE, "true"], capture_output=True, text=True)
+    probe = subprocess.run([*UNSHARE, "true"], capture_output=True, text=True, check=False)
     if probe.returncode != 0:
         return f"cannot create network/PID namespaces (needs root): {probe.stderr.strip()[:200]}"
     return None
@@ -60,7 +60,7 @@ def run_in_two_node_cluster(argv: list[str], *, cpus_per_node: int = 1, env: dic
            "RAY_AUTH_TOKEN": secrets.token_hex(32)}
     try:
         proc = subprocess.run([*UNSHARE, "bash", "-c", SCRIPT, "cluster", *argv], env=env, capture_output=True,
-                              text=True, timeout=timeout)
+                              text=True, timeout=timeout, check=False)
         if proc.returncode in SETUP_FAILED:
             tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
             raise RuntimeError(f"two-node Ray cluster: {SETUP_FAILED[proc.returncode]}\n{tail}")

@@ -11,16 +11,17 @@ import subprocess
 import sys
 
 import pytest
-
 from nearcoder.harness import settings
 from nearcoder.harness.ray_loopback_cluster import RESOURCE, run_in_two_node_cluster, unavailable
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 PROBLEMS = 6  # per language: canonical + buggy solution of each, so 24 programs in chunks on both languages
 
-# Verdicts of the task's own path (cut, build, run_tests, compare records with the reference) under one executor.
-VERDICTS = """
-import json, os, sys
+# The driver: verdicts of the task's own path (cut, build, run_tests, compare records with the reference) under
+# the local executor, then under the Ray executor; which nodes ran the chunks; the cluster's nodes.
+DRIVER = """
+import json, os, socket, sys
+import ray
 from nearcoder.sandboxes.executors import nodes_used
 from nearcoder.tasks.near_humaneval.execution import execute_samples
 from nearcoder.tasks.near_humaneval.programs import reference_completion
@@ -38,47 +39,41 @@ def verdicts(executor: str, problems: int) -> dict:
             out[lang] = [[s.status for s in row] for row in rows]
     out["nodes"] = dict(nodes)
     return out
-"""
 
-TWO_NODE_DRIVER = VERDICTS + """
-import ray
+
 problems = int(sys.argv[1])
 report = {"local": verdicts("local", problems), "ray": verdicts("ray", problems)}
-import socket
-report["interfaces"] = sorted(name for _, name in socket.if_nameindex())  # the namespace's: only lo
+report["interfaces"] = sorted(name for _, name in socket.if_nameindex())
 report["cluster"] = [{"id": n["NodeID"], "ip": n["NodeManagerAddress"], "resources": sorted(n["Resources"])}
                      for n in ray.nodes() if n["Alive"]]
 print("REPORT " + json.dumps(report), flush=True)
 """
 
 
-def check_verdicts(report: dict) -> None:
-    """Canonical solutions pass and buggy ones fail, on both languages."""
+def report_of(proc: subprocess.CompletedProcess) -> dict:
+    """The driver's report, after checking the verdicts: the local path passes every canonical solution and fails
+    every buggy one (both languages), and the Ray executor gives exactly the same statuses."""
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    [line] = [ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT ")]
+    report = json.loads(line.removeprefix("REPORT "))
+    local, on_ray = report["local"], report["ray"]
     for lang in ("js", "rust"):
-        assert len(report[lang]) == PROBLEMS
-        assert [row[0] for row in report[lang]] == ["passed"] * PROBLEMS, (lang, report[lang])
-        assert all(row[1] != "passed" for row in report[lang]), (lang, report[lang])
+        assert len(local[lang]) == PROBLEMS
+        assert [row[0] for row in local[lang]] == ["passed"] * PROBLEMS, (lang, local[lang])
+        assert all(row[1] != "passed" for row in local[lang]), (lang, local[lang])
+        assert on_ray[lang] == local[lang], (lang, on_ray[lang], local[lang])
+    assert list(local["nodes"]) == ["local"]
+    return report
 
 
 def test_embedded_ray_gives_the_local_verdicts(shared_data):
-    namespace: dict = {}
-    exec(VERDICTS, namespace)
-    from nearcoder.harness.ray_runtime import connect
-
-    ray, started = connect(None)  # the embedded instance; the executor reuses this connection
-    try:
-        assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
-        on_ray = namespace["verdicts"]("ray", PROBLEMS)
-        local = namespace["verdicts"]("local", PROBLEMS)
-    finally:
-        os.environ.pop(settings.EXECUTOR, None)
-        if started:
-            ray.shutdown()
-    check_verdicts(local)
-    assert {k: v for k, v in on_ray.items() if k != "nodes"} == {k: v for k, v in local.items() if k != "nodes"}
-    assert list(local["nodes"]) == ["local"]
-    [node] = on_ray["nodes"]  # every chunk ran as a Ray task on the one embedded node
-    assert node != "local" and on_ray["nodes"][node] >= 4  # at least two chunks per language
+    env = {**os.environ, "NEARCODER_DATA_DIR": str(shared_data)}
+    env.pop(settings.RAY_ADDRESS, None)  # the embedded instance
+    report = report_of(subprocess.run([sys.executable, "-c", DRIVER, str(PROBLEMS)], env=env, capture_output=True,
+                                      text=True, timeout=900, check=False))
+    [node] = report["cluster"]
+    assert node["ip"] == "127.0.0.1"
+    assert list(report["ray"]["nodes"]) == [node["id"]] and report["ray"]["nodes"][node["id"]] >= 4  # 2+ per language
 
 
 def test_unknown_executor_is_a_clear_error(monkeypatch):
@@ -97,22 +92,15 @@ def namespaced_cluster():
 
 def test_two_node_cluster_runs_chunks_on_both_nodes_with_the_local_verdicts(shared_data, namespaced_cluster):
     env = {**os.environ, "NEARCODER_DATA_DIR": str(shared_data)}
-    proc = run_in_two_node_cluster([sys.executable, "-c", TWO_NODE_DRIVER, str(PROBLEMS)], env=env, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    [line] = [ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT ")]
-    report = json.loads(line.removeprefix("REPORT "))
-    assert report["interfaces"] == ["lo"]
+    report = report_of(run_in_two_node_cluster([sys.executable, "-c", DRIVER, str(PROBLEMS)], env=env, timeout=900))
+    assert report["interfaces"] == ["lo"]  # the namespace: nothing but loopback to bind or dial
     cluster = report["cluster"]
     assert len(cluster) == 2 and {n["ip"] for n in cluster} == {"127.0.0.1"}
-    second = [n["id"] for n in cluster if RESOURCE in n["resources"]]
-    assert len(second) == 1, cluster
-    local, on_ray = report["local"], report["ray"]
-    check_verdicts(local)
-    assert on_ray["js"] == local["js"] and on_ray["rust"] == local["rust"]
-    assert set(on_ray["nodes"]) == {n["id"] for n in cluster}, (on_ray["nodes"], cluster)  # both nodes ran chunks
+    assert len([n for n in cluster if RESOURCE in n["resources"]]) == 1, cluster  # the `ray start --address` node
+    assert set(report["ray"]["nodes"]) == {n["id"] for n in cluster}, (report["ray"]["nodes"], cluster)  # both ran
 
 
 def test_nothing_is_left_running_after_the_cluster(namespaced_cluster):
     """The PID namespace ends with its script: no raylet or GCS server of ours survives (run after the test above)."""
-    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     assert "nc-ray-" not in ps, [ln for ln in ps.splitlines() if "nc-ray-" in ln]
