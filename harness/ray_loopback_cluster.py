@@ -64,6 +64,21 @@ def run_in_two_node_cluster(argv: list[str], *, cpus_per_node: int = 1, env: dic
         if proc.returncode in SETUP_FAILED:
             tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
             raise RuntimeError(f"two-node Ray cluster: {SETUP_FAILED[proc.returncode]}\n{tail}")
+        if left := _processes_using(temp):
+            raise RuntimeError(f"two-node Ray cluster: processes outlived their namespace: {left}")
         return proc
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def _processes_using(temp: Path) -> list[str]:
+    """Processes whose command line names ``temp`` (every Ray process of the cluster does)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(temp) in args:
+            found.append(f"{cmdline.parent.name}: {args[:120]}")
+    return found
