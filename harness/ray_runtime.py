@@ -10,6 +10,7 @@ import os
 
 # Environment the driver forwards to every Ray worker (backend, caches, data mirror, hub switches).
 FORWARDED_PREFIXES = ("NEARCODER_", "HF_")
+LOOPBACK = "127.0.0.1"
 
 
 class RayMissing(RuntimeError):
@@ -37,6 +38,15 @@ def connect(address: str | None):
     ray = import_ray(embedded=address is None)
     if ray.is_initialized():
         return ray, False
+    if address is None:
+        # Ray read the switch when it was first imported; a module imported earlier (vLLM does) may have
+        # imported it before import_ray set it. Then the instance would bind the machine's network address.
+        from ray._private import ray_constants
+
+        ray_constants.ENABLE_RAY_CLUSTER = False
     ray.init(address=address or "local", include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {k: v for k, v in os.environ.items() if k.startswith(FORWARDED_PREFIXES)}})
+    if address is None and (ip := ray.util.get_node_ip_address()) != LOOPBACK:
+        ray.shutdown()
+        raise RuntimeError(f"the embedded Ray instance bound {ip}, not {LOOPBACK}; refusing to use it")
     return ray, True

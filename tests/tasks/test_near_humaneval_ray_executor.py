@@ -21,7 +21,7 @@ PROBLEMS = 6  # per language: canonical + buggy solution of each, so 24 programs
 # the local executor, then under the Ray executor; which nodes ran the chunks; the cluster's nodes.
 DRIVER = """
 import json, os, socket, sys
-import ray
+import ray  # imported before nearcoder's connect(): the embedded instance must still bind 127.0.0.1 only
 from nearcoder.sandboxes.executors import nodes_used
 from nearcoder.tasks.near_humaneval.execution import execute_samples
 from nearcoder.tasks.near_humaneval.programs import reference_completion
