@@ -26,6 +26,8 @@ SANDBOX_CGROUPS = "NEARCODER_SANDBOX_CGROUPS"
 JUDGE_URL = "NEARCODER_JUDGE_URL"
 JUDGE_MODEL = "NEARCODER_JUDGE_MODEL"
 JUDGE_API_KEY = "NEARCODER_JUDGE_API_KEY"
+EXECUTOR = "NEARCODER_EXECUTOR"
+RAY_ADDRESS = "NEARCODER_RAY_ADDRESS"
 
 ENV: dict[str, str] = {
     DATA_DIR: "local data mirror laid out like ../shared/data; hub datasets are read from it (default: the hub)",
@@ -43,12 +45,16 @@ ENV: dict[str, str] = {
     JUDGE_URL: "OpenAI-compatible endpoint of the optional near_questions judge (default: no judge)",
     JUDGE_MODEL: "model asked at the judge endpoint (default judge)",
     JUDGE_API_KEY: "bearer token for the judge endpoint",
+    EXECUTOR: "where run_tests runs its sandbox batches: local (threads, the default) or ray (Ray tasks)",
+    RAY_ADDRESS: "Ray cluster the ray executor joins, host:port of `ray start --head` (default: an embedded "
+                 "instance on 127.0.0.1)",
 }
 
 DEFAULT_SANDBOX = "bwrap"
 DEFAULT_DOCKER_IMAGE = "nearcoder-sandbox:latest"
 DEFAULT_UID_BASE = 61000
 DEFAULT_PROMPT_MODEL = "gpt-4o"
+EXECUTORS = ("local", "ray")
 
 
 def _text(name: str) -> str:
@@ -125,6 +131,19 @@ def judge_model() -> str:
 
 def judge_api_key() -> str:
     return _text(JUDGE_API_KEY)
+
+
+def executor() -> str:
+    """``NEARCODER_EXECUTOR`` lower-cased, ``local`` when unset; anything else is a ``ValueError``."""
+    value = _text(EXECUTOR).lower() or EXECUTORS[0]
+    if value not in EXECUTORS:
+        raise ValueError(f"{EXECUTOR}={value!r}: choose one of {', '.join(EXECUTORS)}")
+    return value
+
+
+def ray_address() -> str | None:
+    """``NEARCODER_RAY_ADDRESS`` (host:port of a running cluster); None: start an embedded instance."""
+    return _text(RAY_ADDRESS) or None
 
 
 def _int(name: str, default: int | None) -> int | None:

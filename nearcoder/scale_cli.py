@@ -35,7 +35,8 @@ def sweep(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     out: Path = typer.Option(Path("out/sweep"), "--out", help="Where each job's lm-eval output is kept."),
     ray_address: Optional[str] = typer.Option(None, "--ray-address",
-                                              help="Join this Ray cluster (default: start a local instance)."),
+                                              help="Join this Ray cluster (default: $NEARCODER_RAY_ADDRESS, else "
+                                                   "start a local instance)."),
     retries: int = typer.Option(2, "--retries", help="Retries of a failed job before it is reported."),
     lm_eval_args: str = typer.Option("", "--lm-eval-args", help=_LM_EVAL_HELP),
 ) -> None:
@@ -45,6 +46,8 @@ def sweep(
     Example: ``nearcoder sweep 'out/a10g/stage*/merged' --tasks near --db sqlite:///board.db --lm-eval-args
     "--batch_size 16"``
     """
+    from nearcoder.harness import settings
+    from nearcoder.harness.ray_runtime import RayMissing
     from nearcoder.leaderboard.envs import db_url
     from nearcoder.sweep import find_checkpoints, job_for_checkpoint, render_results, run_sweep
 
@@ -56,7 +59,11 @@ def sweep(
         _fail("sweep", str(exc))
     extra = _split("sweep", lm_eval_args)
     jobs = [job_for_checkpoint(p, engine=engine, tasks=tasks, dtype=dtype, extra_args=extra) for p in paths]
-    results = run_sweep(jobs, db_url=db_url(db), out_root=out, ray_address=ray_address, retries=retries)
+    try:
+        results = run_sweep(jobs, db_url=db_url(db), out_root=out, ray_address=ray_address or settings.ray_address(),
+                            retries=retries)
+    except RayMissing as exc:
+        _fail("sweep", str(exc))
     render_results(results)
     if any(r.status != "published" for r in results):
         raise typer.Exit(1)

@@ -124,21 +124,11 @@ def run_sweep(jobs: list[EvalJob], *, db_url: str, out_root: Path, ray_address: 
               retries: int = 2, provenance: str = "self-reported", progress: bool = True) -> list[JobResult]:
     """Run ``jobs`` on Ray; publish each to ``db_url`` as it completes; keep each job's lm-eval output under
     ``out_root/<job>``. Returns one result per job, in completion order."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    if ray_address is None:
-        # The embedded instance serves this process only: Ray then binds its node to 127.0.0.1 instead of the
-        # machine's network address (the switch must be set before ray is imported; it is read at import).
-        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
-    import ray
-
+    from nearcoder.harness.ray_runtime import connect
     from nearcoder.leaderboard.publish import publish
     from nearcoder.leaderboard.read_results import ResultsError
 
-    started_here = not ray.is_initialized()
-    if started_here:  # "local": a new instance, never a stale cluster recorded under /tmp/ray
-        ray.init(address=ray_address or "local", include_dashboard=False, log_to_driver=False,
-                 runtime_env={"env_vars": {k: v for k, v in os.environ.items()
-                                           if k.startswith(("NEARCODER_", "HF_"))}})
+    ray, started_here = connect(ray_address)
     results: list[JobResult] = []
     try:
         remote = ray.remote(_run_job_remote)

@@ -23,11 +23,13 @@ import math
 import re
 import secrets
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from nearcoder.sandboxes.api import Limits, Outcome, Program, SandboxBackend, Status
-from nearcoder.sandboxes.batch import OutcomeCache, default_workers, parallel_map
+from nearcoder.sandboxes.batch import OutcomeCache
+from nearcoder.sandboxes.executors import executor_workers, run_chunks
 from nearcoder.sandboxes.factory import get_backend
 from nearcoder.sandboxes.outcome_rules import classify, first_compiler_error, first_error_line
 from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, prepared
@@ -352,6 +354,28 @@ class _Runner:
         return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_alone(s, lim)
                 for i, (s, lim) in enumerate(zip(sources, lims))]
 
+    def run_chunk(self, chunk: tuple[str, list[str], list[Limits]]) -> list[Outcome]:
+        """One chunk: (language, sources, each program's limits) -> outcomes in order."""
+        lang, sources, lims = chunk
+        return self.js_batch(sources, lims) if lang == "js" else self.rust_batch(sources, lims)
+
+
+@dataclass(frozen=True)
+class NodeRunner:
+    """Runs a chunk on the machine it is called on, with that machine's backend and toolchain: what the Ray
+    executor sends to a node (a backend name and the run's limits; picklable)."""
+
+    backend: str
+    limits: Limits
+
+    def __call__(self, chunk: tuple[str, list[str], list[Limits]]) -> list[Outcome]:
+        return _node_runner(self.backend, self.limits).run_chunk(chunk)
+
+
+@lru_cache(maxsize=8)
+def _node_runner(backend: str, limits: Limits) -> _Runner:
+    return _Runner(get_backend(backend), limits, prepared())
+
 
 def _signum(name: str) -> int:
     import signal
@@ -469,24 +493,27 @@ def run_tests(
             pending[program.lang].setdefault(key, program)
 
     results: dict[str, Outcome] = {}
-    n_workers = workers or default_workers()
+    n_workers = workers or (executor_workers() if any(pending.values()) else 1)
     chunks: list[tuple[str, list[str]]] = []
     for lang, todo in pending.items():
         if todo:
             cap = (JS_CHUNK if lang == "js" else RUST_CHUNK) if batch and supports_batches(sandbox) else 1
             chunks += [(lang, chunk) for chunk in distinct_problem_chunks(todo, cap, n_workers)]
 
-    def work(chunk: tuple[str, list[str]]) -> None:
+    def inputs(chunk: tuple[str, list[str]]) -> tuple[str, list[str], list[Limits]]:
         lang, chunk_keys = chunk
-        sources = [pending[lang][k].source for k in chunk_keys]
-        lims = [program_limits(pending[lang][k], limits) for k in chunk_keys]
-        outs = runner.js_batch(sources, lims) if lang == "js" else runner.rust_batch(sources, lims)
-        for key, out in zip(chunk_keys, outs):
+        return (lang, [pending[lang][k].source for k in chunk_keys],
+                [program_limits(pending[lang][k], limits) for k in chunk_keys])
+
+    def store(chunk: tuple[str, list[str]], outs: list[Outcome]) -> None:
+        for key, out in zip(chunk[1], outs):
             cache.put(key, out)
             results[key] = out
 
     # Rust chunks first: they are the long ones, so the pool stays busy to the end.
     chunks.sort(key=lambda c: (c[0] != "rust", -len(c[1])))
-    parallel_map(work, chunks, workers=n_workers, progress=progress, label=f"tests ({sandbox.name})",
-                 units=lambda c: len(c[1]))
+    # Here: threads running this runner; NEARCODER_EXECUTOR=ray: Ray tasks running NodeRunner on their node.
+    run_chunks(chunks, inputs=inputs, here=runner.run_chunk, anywhere=NodeRunner(sandbox.name, limits),
+               done=store, workers=n_workers, progress=progress, label=f"tests ({sandbox.name})",
+               units=lambda c: len(c[1]))
     return [outcomes[i] if outcomes[i] is not None else results[keys[i]] for i in range(len(programs))]

@@ -24,6 +24,7 @@ def test_defaults_when_unset(monkeypatch):
     assert settings.sandbox_uid_base() == 61000 and settings.dapp_workers() is None
     assert settings.docker_image() == "nearcoder-sandbox:latest" and settings.prompt_model() == "gpt-4o"
     assert settings.prompt_endpoint() == "" and settings.publish_token() == "" and settings.db_url() == ""
+    assert settings.executor() == "local" and settings.ray_address() is None
 
 
 def test_values_are_read_at_call_time(monkeypatch, tmp_path):
@@ -32,10 +33,13 @@ def test_values_are_read_at_call_time(monkeypatch, tmp_path):
     monkeypatch.setenv(settings.SANDBOX, "DOCKER")
     monkeypatch.setenv(settings.DAPP_WORKERS, "3")
     monkeypatch.setenv(settings.PROMPT_ENDPOINT, "http://127.0.0.1:9/v1/")
+    monkeypatch.setenv(settings.EXECUTOR, " Ray ")
+    monkeypatch.setenv(settings.RAY_ADDRESS, "127.0.0.1:6379")
     assert settings.data_dir() == tmp_path.resolve()
     assert settings.cache_root() == tmp_path / "cache"
     assert settings.sandbox_backend() == "docker" and settings.dapp_workers() == 3
     assert settings.prompt_endpoint() == "http://127.0.0.1:9/v1"
+    assert settings.executor() == "ray" and settings.ray_address() == "127.0.0.1:6379"
 
 
 def test_a_bad_number_names_the_variable(monkeypatch):
@@ -49,3 +53,9 @@ def test_bad_input_prints_the_prefix_and_exits_2(capsys):
         bad_input("data corpus", "no such folder")
     assert exit_.value.code == BAD_INPUT == 2
     assert capsys.readouterr().err == "nearcoder data corpus: no such folder\n"
+
+
+def test_an_unknown_executor_names_the_choices(monkeypatch):
+    monkeypatch.setenv(settings.EXECUTOR, "spark")
+    with pytest.raises(ValueError, match="NEARCODER_EXECUTOR='spark': choose one of local, ray"):
+        settings.executor()
