@@ -1,8 +1,7 @@
-"""End to end on real processes: `nearcoder sweep` on a local Ray instance (bound to 127.0.0.1), and submit →
-`nearcoder worker` → a published "evaluated" run, including a worker killed mid-run.
-
-No multi-node test here: a second Ray node on this machine registers or dials the machine's network address,
-and tests may only reach loopback (a two-node test needs network namespaces of its own; not built yet)."""
+"""End to end on real processes: `nearcoder sweep` on a local Ray instance (bound to 127.0.0.1) and on a
+two-node `ray start` cluster (inside a network namespace of its own, where only loopback exists:
+``harness/ray_loopback_cluster.py``), and submit → `nearcoder worker` → a published "evaluated" run, including a
+worker killed mid-run."""
 
 import os
 import signal
@@ -57,6 +56,23 @@ def test_sweep_on_a_local_ray_instance_publishes_every_checkpoint(smoke_checkpoi
     result = nearcoder("sweep", str(smoke_checkpoints["tiny"]), str(smoke_checkpoints["training"]),
                        "--tasks", "near_questions", "--dtype", "float32", "--db", db, "--out", str(tmp_path / "out"),
                        "--lm-eval-args", LM_EVAL, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    published = runs(db)
+    assert len(published) == 3 and {p for _, p in published} == {"self-reported"}
+    assert "published" in result.stdout and "failed" not in result.stdout
+
+
+def test_sweep_on_a_two_node_ray_cluster_publishes_every_checkpoint(smoke_checkpoints, tmp_path):
+    from nearcoder.harness.ray_loopback_cluster import run_in_two_node_cluster, unavailable
+
+    if why := unavailable():
+        pytest.skip(why)
+    db = f"sqlite:///{tmp_path / 'board.db'}"
+    # The sweep joins the cluster through NEARCODER_RAY_ADDRESS, which the cluster script sets to its head.
+    result = run_in_two_node_cluster(
+        [sys.executable, "-m", "nearcoder", "sweep", str(smoke_checkpoints["tiny"]), str(smoke_checkpoints["training"]),
+         "--tasks", "near_questions", "--dtype", "float32", "--db", db, "--out", str(tmp_path / "out"),
+         "--lm-eval-args", LM_EVAL], env=ENV, timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     published = runs(db)
     assert len(published) == 3 and {p for _, p in published} == {"self-reported"}
