@@ -16,6 +16,8 @@ command -v dockerd >/dev/null || need+=(docker.io)
 command -v chromium >/dev/null || need+=(chromium)
 command -v cc >/dev/null || need+=(gcc)
 command -v cargo >/dev/null || need+=(cargo)
+command -v ip >/dev/null || need+=(iproute2)  # the two-node Ray cluster tests bring up lo in their own namespace
+command -v unshare >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   $SUDO apt-get update -q
