@@ -17,15 +17,18 @@ or whose module does not build are re-run alone in their own sandbox. See ``sand
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
+import platform
 import re
 import secrets
 from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from nearcoder.sandboxes import seccomp
 from nearcoder.sandboxes.api import Limits, Outcome, Program, SandboxBackend, Status
 from nearcoder.sandboxes.batch import OutcomeCache, default_workers, parallel_map
 from nearcoder.sandboxes.factory import get_backend
@@ -43,6 +46,7 @@ RUSTC_PROCESSES = 128  # rustc and the linker are multi-threaded; threads count 
 COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SECONDS + 5 s per program
 JS_CHUNK = 32
 RUST_CHUNK = 16
+EXEC_FD = 3  # where a test process's child holds the sealed binary while it execs it (no_exec filter)
 # strip=debuginfo: std's debuginfo is not linked in (test binary 6.8 -> 1.2 MiB, ~8 % less rustc CPU: docs/humaneval.md)
 RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0", "-C", "strip=debuginfo"]
 # Every crate forbids unsafe code (also #[no_mangle], #[export_name], #[link_section]); `forbid` cannot be
@@ -308,30 +312,30 @@ class _Runner:
     def rust_batch(self, sources: list[str], lims: list[Limits], depth: int = 0) -> list[Outcome]:
         if len(sources) == 1 or not supports_batches(self.sandbox):
             return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
-        nonce = secrets.token_hex(4)
-        parts, ranges, line_no = [RUST_CRATE_HEAD], [], 1 + RUST_CRATE_HEAD.count("\n")
-        for i, source in enumerate(sources):
-            head = f"#[allow(unused_imports, dead_code)]\nmod nc_{nonce}_{i} {{\n"
-            body = source if source.endswith("\n") else source + "\n"
-            start = line_no + 2
-            line_no += 2 + body.count("\n") + 1
-            parts.append(head + body + "}\n")
-            ranges.append((start, line_no - 2))
-        crate = "".join(parts)
-        jobs = [self._job(i, lim, filter=f"nc_{nonce}_{i}::") for i, lim in enumerate(lims)]
-        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "crate": "crate.rs",
-                "rustc_args": self._rustc_args(True),
-                "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000)}
+        # Every program is its own file module (rustc parses it alone: it cannot close its module and add
+        # items elsewhere) with its own unguessable file and module name; the sources reach the runner on
+        # stdin and are deleted before any program runs (sandboxes/README.md, "Batches").
+        files = [f"{secrets.token_hex(16)}.rs" for _ in sources]
+        modules = [f"nc_{secrets.token_hex(16)}" for _ in sources]
+        root = f"{secrets.token_hex(16)}.rs"
+        crate = RUST_CRATE_HEAD + "".join(
+            f'#[path = "{f}"]\n#[allow(unused_imports, dead_code)]\nmod {m};\n' for f, m in zip(files, modules))
+        texts = {root: crate, **{f: src for f, src in zip(files, sources)}}
+        jobs = [self._job(i, lim, filter=f"{m}::") for i, (m, lim) in enumerate(zip(modules, lims))]
+        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "rustc_args": self._rustc_args(True),
+                "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000),
+                "no_exec": _no_exec_spec()}
         program = Program(
-            files={"runner.py": _runner_source(), "jobs.json": json.dumps(spec).encode(), "crate.rs": crate.encode()},
+            files={"runner.py": _runner_source(), "jobs.json": json.dumps(spec).encode()},
             command=("/usr/bin/python3", "-I", "-S", "/in/runner.py", "rust", "jobs.json"),
             limits=self._rust_sandbox_limits(lims),
+            stdin=json.dumps({"dir": secrets.token_hex(16), "root": root, "files": texts}).encode(),
         )
         batch = self.sandbox.run(program)
         lines = _parse_lines(batch.stdout)
         failed_build = next((ln for ln in lines if ln.get("compile_failed")), None)
         if failed_build is not None:
-            bad = _modules_with_errors(str(failed_build.get("stderr", "")), ranges)
+            bad = _modules_with_errors(str(failed_build.get("stderr", "")), files)
             if bad is None or depth >= 2:
                 return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
             keep = [i for i in range(len(sources)) if i not in bad]
@@ -343,6 +347,16 @@ class _Runner:
         by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
         return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_alone(s, lim)
                 for i, (s, lim) in enumerate(zip(sources, lims))]
+
+
+def _no_exec_spec() -> dict | None:
+    """The runner's no-exec filter for test processes (``seccomp.no_exec_filter``), or None on an architecture
+    without one (then programs of one problem never share a crate)."""
+    arch = platform.machine()
+    if arch not in seccomp.ARCHES:
+        return None
+    return {"filter": base64.b64encode(seccomp.no_exec_filter(arch, EXEC_FD)).decode(), "fd": EXEC_FD,
+            "execveat": seccomp.ARCHES[arch][1]["execveat"]}
 
 
 def _signum(name: str) -> int:
@@ -371,8 +385,10 @@ def _first_rustc_error(stderr: str) -> str:
     return first_compiler_error(stderr, 300) or "rustc failed"
 
 
-def _modules_with_errors(stderr: str, ranges: list[tuple[int, int]]) -> set[int] | None:
-    """Which wrapped programs the (JSON) diagnostics blame, or None when an error cannot be attributed."""
+def _modules_with_errors(stderr: str, files: list[str]) -> set[int] | None:
+    """Which wrapped programs (by file name) the (JSON) diagnostics blame, or None when an error cannot be
+    attributed to a program's own file (e.g. it points at the crate root or only into a macro's definition)."""
+    index = {name: i for i, name in enumerate(files)}
     bad: set[int] = set()
     saw_error = False
     for text in stderr.splitlines():
@@ -385,8 +401,14 @@ def _modules_with_errors(stderr: str, ranges: list[tuple[int, int]]) -> set[int]
         if str(diag.get("message", "")).startswith("aborting due to"):
             continue
         saw_error = True
-        lines = [s.get("line_start") for s in diag.get("spans", []) if isinstance(s, dict) and s.get("is_primary")]
-        hit = {i for ln in lines if isinstance(ln, int) for i, (a, b) in enumerate(ranges) if a <= ln <= b}
+        hit = set()
+        for span in diag.get("spans", []):
+            if not isinstance(span, dict) or not span.get("is_primary"):
+                continue
+            while isinstance(span, dict):  # the span itself, then where the macro it came from was called
+                if (name := str(span.get("file_name", "")).rsplit("/", 1)[-1]) in index:
+                    hit.add(index[name])
+                span = (span.get("expansion") or {}).get("span")
         if not hit:
             return None
         bad |= hit
@@ -417,6 +439,16 @@ def distinct_problem_chunks(todo: dict[str, TestProgram], cap: int, workers: int
             chunks[slot].append(key)
             slot = (slot + 1) % n_chunks
     return [c for c in chunks if c]
+
+
+def problem_grouped_chunks(todo: dict[str, TestProgram], cap: int, workers: int) -> list[list[str]]:
+    """Keys of ``todo`` in chunks of at most ``cap`` programs, a whole number of rounds on ``workers``, the
+    programs of one problem next to each other (Rust, where programs of one problem may share a crate)."""
+    keys = sorted(todo, key=lambda k: str(todo[k].problem or k))
+    n_chunks = max(min(workers, len(keys)), math.ceil(len(keys) / cap))
+    n_chunks = min(len(keys), math.ceil(n_chunks / workers) * workers)
+    bounds = [round(i * len(keys) / n_chunks) for i in range(n_chunks + 1)]
+    return [keys[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def run_tests(
@@ -466,7 +498,8 @@ def run_tests(
     for lang, todo in pending.items():
         if todo:
             cap = (JS_CHUNK if lang == "js" else RUST_CHUNK) if batch and supports_batches(sandbox) else 1
-            chunks += [(lang, chunk) for chunk in distinct_problem_chunks(todo, cap, n_workers)]
+            split = problem_grouped_chunks if lang == "rust" and _no_exec_spec() else distinct_problem_chunks
+            chunks += [(lang, chunk) for chunk in split(todo, cap, n_workers)]
 
     def work(chunk: tuple[str, list[str]]) -> None:
         lang, chunk_keys = chunk
