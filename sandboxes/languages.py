@@ -310,8 +310,12 @@ class _Runner:
         return self._explain(out)
 
     def rust_batch(self, sources: list[str], lims: list[Limits], depth: int = 0) -> list[Outcome]:
-        if len(sources) == 1 or not supports_batches(self.sandbox):
+        """``sources`` built as one crate and run by the runner (a single program too: the same rules, e.g. no
+        exec in the test process, hold alone and batched); a program without its result line, or whose
+        module does not build, is re-run in a crate of its own, and only that decides its outcome."""
+        if not supports_batches(self.sandbox):
             return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
+        single = len(sources) == 1
         # Every program is its own file module (rustc parses it alone: it cannot close its module and add
         # items elsewhere) with its own unguessable file and module name; the sources reach the runner on
         # stdin and are deleted before any program runs (sandboxes/README.md, "Batches").
@@ -322,7 +326,7 @@ class _Runner:
             f'#[path = "{f}"]\n#[allow(unused_imports, dead_code)]\nmod {m};\n' for f, m in zip(files, modules))
         texts = {root: crate, **{f: src for f, src in zip(files, sources)}}
         jobs = [self._job(i, lim, filter=f"{m}::") for i, (m, lim) in enumerate(zip(modules, lims))]
-        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "rustc_args": self._rustc_args(True),
+        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "rustc_args": self._rustc_args(not single),
                 "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000),
                 "no_exec": _no_exec_spec()}
         program = Program(
@@ -334,18 +338,25 @@ class _Runner:
         batch = self.sandbox.run(program)
         lines = _parse_lines(batch.stdout)
         failed_build = next((ln for ln in lines if ln.get("compile_failed")), None)
+        by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
+        if single:
+            if failed_build is not None:
+                err = str(failed_build.get("stderr", ""))
+                return [Outcome(Status.COMPILE_ERROR, None, "", err[: lims[0].output_bytes], batch.duration,
+                                _first_rustc_error(err))]
+            # no line: the program stopped the runner; the plain script in a fresh sandbox decides
+            return [self._line_outcome(by_id[0], lims[0]) if 0 in by_id else self.rust_alone(sources[0], lims[0])]
         if failed_build is not None:
             bad = _modules_with_errors(str(failed_build.get("stderr", "")), files)
             if bad is None or depth >= 2:
-                return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
+                return [self.rust_batch([s], [lim])[0] for s, lim in zip(sources, lims)]
             keep = [i for i in range(len(sources)) if i not in bad]
-            results: dict[int, Outcome] = {i: self.rust_alone(sources[i], lims[i]) for i in sorted(bad)}
+            results: dict[int, Outcome] = {i: self.rust_batch([sources[i]], [lims[i]])[0] for i in sorted(bad)}
             if keep:
                 redo = self.rust_batch([sources[i] for i in keep], [lims[i] for i in keep], depth + 1)
                 results.update(zip(keep, redo))
             return [results[i] for i in range(len(sources))]
-        by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
-        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_alone(s, lim)
+        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_batch([s], [lim])[0]
                 for i, (s, lim) in enumerate(zip(sources, lims))]
 
 
