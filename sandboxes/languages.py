@@ -45,7 +45,7 @@ RUSTC_MEMORY_MB = 4096  # address space for rustc/LLVM (the test binary gets lim
 RUSTC_PROCESSES = 128  # rustc and the linker are multi-threaded; threads count as processes
 COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SECONDS + 5 s per program
 JS_CHUNK = 32
-RUST_CHUNK = 16
+RUST_CHUNK = 80
 EXEC_FD = 3  # where a test process's child holds the sealed binary while it execs it (no_exec filter)
 # strip=debuginfo: std's debuginfo is not linked in (test binary 6.8 -> 1.2 MiB, ~8 % less rustc CPU: docs/humaneval.md)
 RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0", "-C", "strip=debuginfo"]
