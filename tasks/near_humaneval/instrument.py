@@ -20,6 +20,7 @@ Everything here is host-side text processing of trusted test code or of a reply;
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nearcoder.tasks.near_humaneval.completion import find_closing, skip_literal
 
@@ -138,6 +139,7 @@ def _inside_literal(text: str, pos: int, lang: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)  # once per problem: every sample of a problem has the same tests
 def instrument_tests(test: str, lang: str, name: str, problem: str) -> str:
     """The test code as the harness runs it (see the module docstring); ``problem`` is the HumanEval number."""
     test = record_calls(test, lang, name, record_args=problem in PROPERTY_PROBLEMS)
