@@ -37,7 +37,7 @@ from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, pr
 from nearcoder.sandboxes.tunables import HUMANEVAL_LIMITS
 
 LANGS = ("js", "rust")
-RUNNER_VERSION = "3"  # bump when verdict semantics change: it is part of every cache key
+RUNNER_VERSION = "4"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
 DEFAULT_LIMITS = HUMANEVAL_LIMITS
 JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running anything
