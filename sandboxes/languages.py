@@ -139,6 +139,10 @@ class TestProgram:
     # This program's own wall-clock limit in seconds (a task derives it, e.g. from a reference run; None: the
     # run's). Its CPU-time limit becomes ``ceil(seconds)``; both stay within the run's limits, the hard ceiling.
     seconds: float | None = None
+    # Rust: support code the harness adds to every program (``pub`` items), compiled once per crate for the
+    # programs of a batch that share it and glob-imported into each program's module (``use crate::M::*``).
+    # Trusted text, not the program's; part of the cache key.
+    shared: str = ""
 
     __test__ = False  # not a pytest class
 
@@ -177,6 +181,8 @@ def _key(program: TestProgram, limits: Limits) -> str:
     h = hashlib.sha256()
     h.update(json.dumps([RUNNER_VERSION, program.lang, asdict(limits)], sort_keys=True).encode())
     h.update(program.source.encode("utf-8"))
+    if program.shared:
+        h.update(b"\0shared\0" + program.shared.encode("utf-8"))
     return h.hexdigest()
 
 
@@ -285,12 +291,13 @@ class _Runner:
             disk_mb=max(lim.disk_mb, 256 + 16 * n),
         )
 
-    def rust_alone(self, source: str, lim: Limits) -> Outcome:
+    def rust_alone(self, source: str, lim: Limits, shared: str = "") -> Outcome:
         env = {"NC_AS": str(lim.memory_mb << 20), "NC_CPU": f"{lim.cpu_seconds}:{lim.cpu_seconds + 1}",
                "NC_FSIZE": str(lim.disk_mb << 20), "NC_WALL": str(math.ceil(lim.wall_seconds)),
                "NC_WALL_MARK": WALL_MARK}
         program = Program(
-            files={"main.rs": (RUST_CRATE_HEAD + source).encode(), "run.sh": RUST_ALONE.encode()},
+            files={"main.rs": (RUST_CRATE_HEAD + source + _shared_module(f"nc_{secrets.token_hex(16)}", shared)).encode(),
+                   "run.sh": RUST_ALONE.encode()},
             command=("/usr/bin/env", *(f"{k}={v}" for k, v in env.items()), "/bin/sh", "run.sh",
                      *self._rustc_args(False)),
             limits=replace(self._rust_sandbox_limits([lim]), wall_seconds=COMPILE_SECONDS + lim.wall_seconds),
@@ -309,12 +316,12 @@ class _Runner:
                            output_over=out.status is Status.OUTPUT_LIMIT)
         return self._explain(out)
 
-    def rust_batch(self, sources: list[str], lims: list[Limits], depth: int = 0) -> list[Outcome]:
+    def rust_batch(self, sources: list[str], lims: list[Limits], shared: list[str], depth: int = 0) -> list[Outcome]:
         """``sources`` built as one crate and run by the runner (a single program too: the same rules, e.g. no
         exec in the test process, hold alone and batched); a program without its result line, or whose
         module does not build, is re-run in a crate of its own, and only that decides its outcome."""
         if not supports_batches(self.sandbox):
-            return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
+            return [self.rust_alone(s, lim, sh) for s, lim, sh in zip(sources, lims, shared)]
         single = len(sources) == 1
         # Every program is its own file module (rustc parses it alone: it cannot close its module and add
         # items elsewhere) with its own unguessable file and module name; the sources reach the runner on
@@ -322,9 +329,12 @@ class _Runner:
         files = [f"{secrets.token_hex(16)}.rs" for _ in sources]
         modules = [f"nc_{secrets.token_hex(16)}" for _ in sources]
         root = f"{secrets.token_hex(16)}.rs"
+        support = {text: f"nc_{secrets.token_hex(16)}" for text in dict.fromkeys(shared) if text}
         crate = RUST_CRATE_HEAD + "".join(
             f'#[path = "{f}"]\n#[allow(unused_imports, dead_code)]\nmod {m};\n' for f, m in zip(files, modules))
-        texts = {root: crate, **{f: src for f, src in zip(files, sources)}}
+        crate += "".join(_shared_module(m, text) for text, m in support.items())
+        texts = {root: crate, **{f: src + (f"\nuse crate::{support[sh]}::*;\n" if sh else "")
+                                 for f, src, sh in zip(files, sources, shared)}}
         jobs = [self._job(i, lim, filter=f"{m}::") for i, (m, lim) in enumerate(zip(modules, lims))]
         spec = {**self._batch_spec(jobs, self.limits.memory_mb), "rustc_args": self._rustc_args(not single),
                 "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000),
@@ -345,19 +355,28 @@ class _Runner:
                 return [Outcome(Status.COMPILE_ERROR, None, "", err[: lims[0].output_bytes], batch.duration,
                                 _first_rustc_error(err))]
             # no line: the program stopped the runner; the plain script in a fresh sandbox decides
-            return [self._line_outcome(by_id[0], lims[0]) if 0 in by_id else self.rust_alone(sources[0], lims[0])]
+            return [self._line_outcome(by_id[0], lims[0]) if 0 in by_id
+                    else self.rust_alone(sources[0], lims[0], shared[0])]
         if failed_build is not None:
             bad = _modules_with_errors(str(failed_build.get("stderr", "")), files)
             if bad is None or depth >= 2:
-                return [self.rust_batch([s], [lim])[0] for s, lim in zip(sources, lims)]
+                return [self.rust_batch([s], [lim], [sh])[0] for s, lim, sh in zip(sources, lims, shared)]
             keep = [i for i in range(len(sources)) if i not in bad]
-            results: dict[int, Outcome] = {i: self.rust_batch([sources[i]], [lims[i]])[0] for i in sorted(bad)}
+            results = {i: self.rust_batch([sources[i]], [lims[i]], [shared[i]])[0] for i in sorted(bad)}
             if keep:
-                redo = self.rust_batch([sources[i] for i in keep], [lims[i] for i in keep], depth + 1)
+                redo = self.rust_batch([sources[i] for i in keep], [lims[i] for i in keep], [shared[i] for i in keep],
+                                       depth + 1)
                 results.update(zip(keep, redo))
             return [results[i] for i in range(len(sources))]
-        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_batch([s], [lim])[0]
-                for i, (s, lim) in enumerate(zip(sources, lims))]
+        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_batch([s], [lim], [sh])[0]
+                for i, (s, lim, sh) in enumerate(zip(sources, lims, shared))]
+
+
+def _shared_module(name: str, text: str) -> str:
+    """``TestProgram.shared`` as a crate-root module its programs glob-import (nothing when empty)."""
+    if not text:
+        return ""
+    return f"\n#[allow(dead_code, unused_imports)]\nmod {name} {{\n{text}\n}}\nuse {name}::*;\n"
 
 
 def _no_exec_spec() -> dict | None:
@@ -516,7 +535,8 @@ def run_tests(
         lang, chunk_keys = chunk
         sources = [pending[lang][k].source for k in chunk_keys]
         lims = [program_limits(pending[lang][k], limits) for k in chunk_keys]
-        outs = runner.js_batch(sources, lims) if lang == "js" else runner.rust_batch(sources, lims)
+        outs = (runner.js_batch(sources, lims) if lang == "js"
+                else runner.rust_batch(sources, lims, [pending[lang][k].shared for k in chunk_keys]))
         for key, out in zip(chunk_keys, outs):
             cache.put(key, out)
             results[key] = out
