@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import math
 import platform
@@ -478,7 +479,7 @@ def problem_grouped_chunks(todo: dict[str, TestProgram], cap: int, workers: int)
     n_chunks = max(min(workers, len(keys)), math.ceil(len(keys) / cap))
     n_chunks = min(len(keys), math.ceil(n_chunks / workers) * workers)
     bounds = [round(i * len(keys) / n_chunks) for i in range(n_chunks + 1)]
-    return [keys[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [keys[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def run_tests(
