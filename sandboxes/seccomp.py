@@ -81,10 +81,8 @@ def _insn(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return struct.pack("=HBBI", code, jt, jf, k)
 
 
-def build_filter(arch: str) -> bytes:
-    """The packed ``struct sock_filter[]`` for ``arch`` (a key of :data:`ARCHES`)."""
-    audit_arch, nrs = ARCHES[arch]
-    eperm, enosys = RET_ERRNO | errno.EPERM, RET_ERRNO | errno.ENOSYS
+def _prelude(arch: str, audit_arch: int) -> list[bytes]:
+    """Kill a syscall of another architecture (or the x32 ABI); leave the syscall number loaded."""
     prog = [
         _insn(LD_ABS_W, OFF_ARCH),
         _insn(JEQ_K, audit_arch, jt=1),
@@ -93,6 +91,14 @@ def build_filter(arch: str) -> bytes:
     ]
     if arch == "x86_64":
         prog += [_insn(JGE_K, X32_SYSCALL_BIT, jf=1), _insn(RET_K, RET_KILL_PROCESS)]
+    return prog
+
+
+def build_filter(arch: str) -> bytes:
+    """The packed ``struct sock_filter[]`` for ``arch`` (a key of :data:`ARCHES`)."""
+    audit_arch, nrs = ARCHES[arch]
+    eperm, enosys = RET_ERRNO | errno.EPERM, RET_ERRNO | errno.ENOSYS
+    prog = _prelude(arch, audit_arch)
     for name in DENIED:
         if name in nrs:
             prog += [_insn(JEQ_K, nrs[name], jf=1), _insn(RET_K, eperm)]
@@ -117,14 +123,7 @@ def no_exec_filter(arch: str, exec_fd: int) -> bytes:
     ``execve`` (``Command``, ``posix_spawn``), and raw syscalls need ``unsafe``, which the crate forbids."""
     audit_arch, nrs = ARCHES[arch]
     eperm = RET_ERRNO | errno.EPERM
-    prog = [
-        _insn(LD_ABS_W, OFF_ARCH),
-        _insn(JEQ_K, audit_arch, jt=1),
-        _insn(RET_K, RET_KILL_PROCESS),
-        _insn(LD_ABS_W, OFF_NR),
-    ]
-    if arch == "x86_64":
-        prog += [_insn(JGE_K, X32_SYSCALL_BIT, jf=1), _insn(RET_K, RET_KILL_PROCESS)]
+    prog = _prelude(arch, audit_arch)
     prog += [
         _insn(JEQ_K, nrs["execve"], jf=1),
         _insn(RET_K, eperm),
