@@ -289,7 +289,7 @@ class _Runner:
             wall_seconds=COMPILE_SECONDS + 5 * n + sum(p.wall_seconds + 1 for p in lims),
             cpu_seconds=int(COMPILE_SECONDS + 5 * n + sum(p.cpu_seconds for p in lims)),
             output_bytes=n * 2 * (lim.output_bytes + 4096) + (8 << 20),
-            disk_mb=max(lim.disk_mb, 256 + 16 * n),
+            disk_mb=max(lim.disk_mb, 256 + 4 * n),  # an 80-program crate builds in < 10 MiB
         )
 
     def rust_alone(self, source: str, lim: Limits, shared: str = "") -> Outcome:

@@ -189,3 +189,16 @@ def test_batch_runner_is_out_of_reach_of_its_programs(backend):
     assert all(o.status is Status.FAILED and "forged" not in o.stdout for o in out[1:5]), [o.reason for o in out[1:5]]
     assert out[5].status is Status.PASSED
     assert all(o.status is Status.FAILED for o in out[6:]), [o.reason for o in out[6:]]
+
+
+def test_rust_programs_of_one_problem_share_a_crate_without_clashing(backend):
+    """Same-problem programs go into one crate on bwrap; two that export the same macro clash at the crate root,
+    are built in crates of their own, and keep their own verdicts; a neighbour's `macro_rules! vec` stays in
+    its own module."""
+    exported = RUST_OK.replace("fn main(){}", "fn main(){}\n#[macro_export]\nmacro_rules! nc_m { () => { 1 } }")
+    shadow = RUST_OK.replace("fn main(){}", "fn main(){}\nmacro_rules! vec { ($($t:tt)*) => { 0 } }")
+    uses_vec = RUST_OK.replace("assert_eq!(add(1, 2), 3);", "assert_eq!(vec![add(1, 2)], [3]);")
+    programs = [TestProgram("rust", s, problem="p") for s in
+                (exported, exported.replace("fn t()", "fn u()"), shadow, uses_vec, RUST_FAIL)]
+    out = run(programs, backend, workers=1)
+    assert [o.status for o in out] == [Status.PASSED] * 4 + [Status.FAILED], [(o.status, o.reason) for o in out]
