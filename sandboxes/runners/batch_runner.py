@@ -132,6 +132,8 @@ class Launcher:
         if pid:
             return pid
         try:  # the child: nothing here may return into the runner
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores these; the program gets the defaults
+                signal.signal(sig, signal.SIG_DFL)
             os.setsid()
             resource.setrlimit(resource.RLIMIT_AS, (lim["memory_bytes"], lim["memory_bytes"]))
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
