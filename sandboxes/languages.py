@@ -10,9 +10,11 @@ never a verdict there.
 
 Speed comes from batching inside one sandbox per chunk (bwrap only; ``runners/batch_runner.py``): every
 program still runs in its own process, one after another, under a non-dumpable runner that kills and cleans
-up after each, and no chunk holds two programs of the same problem. Rust programs are wrapped one per module
-into one crate, compiled once; the test binary is sealed in a memfd. Programs whose batch result is missing
-or whose module does not build are re-run alone in their own sandbox. See ``sandboxes/README.md``.
+up after each. No JS chunk holds two programs of the same problem. Rust programs are file modules (random
+names) of one crate, compiled once from sources the runner reads on stdin and deletes, the samples of a problem
+together; the test binary is sealed in a memfd and every test process runs under a filter that forbids exec,
+so no program can run another's tests. Programs whose batch result is missing or whose module does not build
+are re-run in a sandbox of their own. See ``sandboxes/README.md``.
 """
 
 from __future__ import annotations
@@ -134,8 +136,9 @@ COMPILE_FAILED_EXIT = 86
 class TestProgram:
     lang: str  # "js" or "rust"
     source: str  # one complete program: solution + its tests
-    # Which problem the program solves. Programs of one problem never share a batch sandbox, so a program
-    # cannot copy a correct sibling's results (see sandboxes/README.md, "Batches").
+    # Which problem the program solves. JS programs of one problem never share a batch sandbox; Rust ones are
+    # put in one crate (cheaper to build), where a program still cannot copy a correct sibling's results
+    # (see sandboxes/README.md, "Batches").
     problem: str | None = None
     # This program's own wall-clock limit in seconds (a task derives it, e.g. from a reference run; None: the
     # run's). Its CPU-time limit becomes ``ceil(seconds)``; both stay within the run's limits, the hard ceiling.
