@@ -40,6 +40,9 @@ class Program:
     # Read-only host directories made visible inside the sandbox: (host_path, sandbox_path) pairs, e.g. a
     # pre-built dependency cache. Never the repository, /root, /home or shared data.
     ro_binds: tuple[tuple[str, str], ...] = ()
+    # Bytes the command reads on its standard input (bwrap only): unlike ``files``, nothing of it stays
+    # readable in the sandbox once the command has read it (e.g. sources a batch runner compiles, then deletes).
+    stdin: bytes = b""
 
     def digest(self) -> str:
         """Content hash: identical programs share a digest, so batch runs skip and cache by it."""
@@ -47,6 +50,8 @@ class Program:
         for path in sorted(self.files):
             h.update(path.encode() + b"\0" + hashlib.sha256(self.files[path]).digest())
         h.update(json.dumps([list(self.command), asdict(self.limits), list(self.ro_binds)], sort_keys=True).encode())
+        if self.stdin:
+            h.update(b"stdin\0" + hashlib.sha256(self.stdin).digest())
         return h.hexdigest()
 
 

@@ -132,16 +132,21 @@ class BwrapBackend(SandboxBackend):
 
     def _execute(self, argv: list[str], fds: list[int], program: Program, start: float) -> Outcome:
         lim = program.limits
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
-            start_new_session=True,
-            cwd="/",
-            pass_fds=fds,
-        )
+        stdin = _memfd("stdin", program.stdin) if program.stdin else subprocess.DEVNULL
+        try:
+            proc = subprocess.Popen(
+                argv,
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+                start_new_session=True,
+                cwd="/",
+                pass_fds=fds,
+            )
+        finally:
+            if program.stdin:
+                os.close(stdin)
         reader = CappedReader({"stdout": proc.stdout.fileno(), "stderr": proc.stderr.fileno()}, lim.output_bytes)
         finished = reader.pump(start + lim.wall_seconds)
         timed_out = not finished and not reader.over

@@ -205,6 +205,8 @@ class DockerBackend(SandboxBackend):
     def run(self, program: Program) -> Outcome:
         if (problem := validate(program)) is not None:
             return Outcome(Status.FAILED, None, "", "", 0.0, problem)
+        if program.stdin:  # the exec's stdin carries the files; nothing runs batches on Docker
+            return Outcome(Status.SANDBOX_ERROR, None, "", "", 0.0, "Program.stdin is not supported on docker")
         start = time.monotonic()
         try:
             key, container = self._acquire(program)

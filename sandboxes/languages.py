@@ -10,16 +10,21 @@ never a verdict there.
 
 Speed comes from batching inside one sandbox per chunk (bwrap only; ``runners/batch_runner.py``): every
 program still runs in its own process, one after another, under a non-dumpable runner that kills and cleans
-up after each, and no chunk holds two programs of the same problem. Rust programs are wrapped one per module
-into one crate, compiled once; the test binary is sealed in a memfd. Programs whose batch result is missing
-or whose module does not build are re-run alone in their own sandbox. See ``sandboxes/README.md``.
+up after each. No JS chunk holds two programs of the same problem. Rust programs are file modules (random
+names) of one crate, compiled once from sources the runner reads on stdin and deletes, the samples of a problem
+together; the test binary is sealed in a memfd and every test process runs under a filter that forbids exec,
+so no program can run another's tests. Programs whose batch result is missing or whose module does not build
+are re-run in a sandbox of their own. See ``sandboxes/README.md``.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import itertools
 import json
 import math
+import platform
 import re
 import secrets
 from dataclasses import asdict, dataclass, replace
@@ -27,6 +32,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from nearcoder.sandboxes import seccomp
 from nearcoder.sandboxes.api import Limits, Outcome, Program, SandboxBackend, Status
 from nearcoder.sandboxes.batch import OutcomeCache
 from nearcoder.sandboxes.executors import executor_workers, run_chunks
@@ -36,7 +42,7 @@ from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, pr
 from nearcoder.sandboxes.tunables import HUMANEVAL_LIMITS
 
 LANGS = ("js", "rust")
-RUNNER_VERSION = "4"  # bump when verdict semantics change: it is part of every cache key
+RUNNER_VERSION = "5"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
 DEFAULT_LIMITS = HUMANEVAL_LIMITS
 JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running anything
@@ -46,7 +52,8 @@ COMPILE_SECONDS = 60  # per build of one program; a batch build gets COMPILE_SEC
 JS_CHUNK = 32
 WALL_FLOOR = 2.0  # seconds of wall clock a program with its own CPU budget gets at least
 WALL_PER_CPU = 3.0
-RUST_CHUNK = 16
+RUST_CHUNK = 80
+EXEC_FD = 3  # where a test process's child holds the sealed binary while it execs it (no_exec filter)
 # strip=debuginfo: std's debuginfo is not linked in (test binary 6.8 -> 1.2 MiB, ~8 % less rustc CPU: docs/humaneval.md)
 RUSTC_FLAGS = ["--edition", "2021", "--test", "-A", "warnings", "-C", "debuginfo=0", "-C", "strip=debuginfo"]
 # Every crate forbids unsafe code (also #[no_mangle], #[export_name], #[link_section]); `forbid` cannot be
@@ -133,12 +140,17 @@ COMPILE_FAILED_EXIT = 86
 class TestProgram:
     lang: str  # "js" or "rust"
     source: str  # one complete program: solution + its tests
-    # Which problem the program solves. Programs of one problem never share a batch sandbox, so a program
-    # cannot copy a correct sibling's results (see sandboxes/README.md, "Batches").
+    # Which problem the program solves. JS programs of one problem never share a batch sandbox; Rust ones are
+    # put in one crate (cheaper to build), where a program still cannot copy a correct sibling's results
+    # (see sandboxes/README.md, "Batches").
     problem: str | None = None
     # This program's own time limit in seconds (a task derives it, e.g. from a reference run; None: the run's):
     # a CPU-time budget, so a loaded machine does not turn a correct program into a timeout. See program_limits.
     seconds: float | None = None
+    # Rust: support code the harness adds to every program (``pub`` items), compiled once per crate for the
+    # programs of a batch that share it and glob-imported into each program's module (``use crate::M::*``).
+    # Trusted text, not the program's; part of the cache key.
+    shared: str = ""
 
     __test__ = False  # not a pytest class
 
@@ -182,6 +194,8 @@ def _key(program: TestProgram, limits: Limits) -> str:
     h = hashlib.sha256()
     h.update(json.dumps([RUNNER_VERSION, program.lang, asdict(limits)], sort_keys=True).encode())
     h.update(program.source.encode("utf-8"))
+    if program.shared:
+        h.update(b"\0shared\0" + program.shared.encode("utf-8"))
     return h.hexdigest()
 
 
@@ -288,15 +302,16 @@ class _Runner:
             wall_seconds=COMPILE_SECONDS + 5 * n + sum(p.wall_seconds + 1 for p in lims),
             cpu_seconds=int(COMPILE_SECONDS + 5 * n + sum(p.cpu_seconds for p in lims)),
             output_bytes=n * 2 * (lim.output_bytes + 4096) + (8 << 20),
-            disk_mb=max(lim.disk_mb, 256 + 16 * n),
+            disk_mb=max(lim.disk_mb, 256 + 4 * n),  # an 80-program crate builds in < 10 MiB
         )
 
-    def rust_alone(self, source: str, lim: Limits) -> Outcome:
+    def rust_alone(self, source: str, lim: Limits, shared: str = "") -> Outcome:
         env = {"NC_AS": str(lim.memory_mb << 20), "NC_CPU": f"{lim.cpu_seconds}:{lim.cpu_seconds + 1}",
                "NC_FSIZE": str(lim.disk_mb << 20), "NC_WALL": str(math.ceil(lim.wall_seconds)),
                "NC_WALL_MARK": WALL_MARK}
         program = Program(
-            files={"main.rs": (RUST_CRATE_HEAD + source).encode(), "run.sh": RUST_ALONE.encode()},
+            files={"main.rs": (RUST_CRATE_HEAD + source + _shared_module(f"nc_{secrets.token_hex(16)}", shared)).encode(),
+                   "run.sh": RUST_ALONE.encode()},
             command=("/usr/bin/env", *(f"{k}={v}" for k, v in env.items()), "/bin/sh", "run.sh",
                      *self._rustc_args(False)),
             limits=replace(self._rust_sandbox_limits([lim]), wall_seconds=COMPILE_SECONDS + lim.wall_seconds),
@@ -315,49 +330,82 @@ class _Runner:
                            output_over=out.status is Status.OUTPUT_LIMIT)
         return self._explain(out)
 
-    def rust_batch(self, sources: list[str], lims: list[Limits], depth: int = 0) -> list[Outcome]:
-        if len(sources) == 1 or not supports_batches(self.sandbox):
-            return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
-        nonce = secrets.token_hex(4)
-        parts, ranges, line_no = [RUST_CRATE_HEAD], [], 1 + RUST_CRATE_HEAD.count("\n")
-        for i, source in enumerate(sources):
-            head = f"#[allow(unused_imports, dead_code)]\nmod nc_{nonce}_{i} {{\n"
-            body = source if source.endswith("\n") else source + "\n"
-            start = line_no + 2
-            line_no += 2 + body.count("\n") + 1
-            parts.append(head + body + "}\n")
-            ranges.append((start, line_no - 2))
-        crate = "".join(parts)
-        jobs = [self._job(i, lim, filter=f"nc_{nonce}_{i}::") for i, lim in enumerate(lims)]
-        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "crate": "crate.rs",
-                "rustc_args": self._rustc_args(True),
-                "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000)}
+    def rust_batch(self, sources: list[str], lims: list[Limits], shared: list[str], depth: int = 0) -> list[Outcome]:
+        """``sources`` built as one crate and run by the runner (a single program too: the same rules, e.g. no
+        exec in the test process, hold alone and batched); a program without its result line, or whose
+        module does not build, is re-run in a crate of its own, and only that decides its outcome."""
+        if not supports_batches(self.sandbox):
+            return [self.rust_alone(s, lim, sh) for s, lim, sh in zip(sources, lims, shared)]
+        single = len(sources) == 1
+        # Every program is its own file module (rustc parses it alone: it cannot close its module and add
+        # items elsewhere) with its own unguessable file and module name; the sources reach the runner on
+        # stdin and are deleted before any program runs (sandboxes/README.md, "Batches").
+        files = [f"{secrets.token_hex(16)}.rs" for _ in sources]
+        modules = [f"nc_{secrets.token_hex(16)}" for _ in sources]
+        root = f"{secrets.token_hex(16)}.rs"
+        support = {text: f"nc_{secrets.token_hex(16)}" for text in dict.fromkeys(shared) if text}
+        crate = RUST_CRATE_HEAD + "".join(
+            f'#[path = "{f}"]\n#[allow(unused_imports, dead_code)]\nmod {m};\n' for f, m in zip(files, modules))
+        crate += "".join(_shared_module(m, text) for text, m in support.items())
+        texts = {root: crate, **{f: src + (f"\nuse crate::{support[sh]}::*;\n" if sh else "")
+                                 for f, src, sh in zip(files, sources, shared)}}
+        jobs = [self._job(i, lim, filter=f"{m}::") for i, (m, lim) in enumerate(zip(modules, lims))]
+        spec = {**self._batch_spec(jobs, self.limits.memory_mb), "rustc_args": self._rustc_args(not single),
+                "compile_timeout_ms": int((COMPILE_SECONDS + 5 * (len(sources) - 1)) * 1000),
+                "no_exec": _no_exec_spec()}
         program = Program(
-            files={"runner.py": _runner_source(), "jobs.json": json.dumps(spec).encode(), "crate.rs": crate.encode()},
+            files={"runner.py": _runner_source(), "jobs.json": json.dumps(spec).encode()},
             command=("/usr/bin/python3", "-I", "-S", "/in/runner.py", "rust", "jobs.json"),
             limits=self._rust_sandbox_limits(lims),
+            stdin=json.dumps({"dir": secrets.token_hex(16), "root": root, "files": texts}).encode(),
         )
         batch = self.sandbox.run(program)
         lines = _parse_lines(batch.stdout)
         failed_build = next((ln for ln in lines if ln.get("compile_failed")), None)
+        by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
+        if single:
+            if failed_build is not None:
+                err = str(failed_build.get("stderr", ""))
+                return [Outcome(Status.COMPILE_ERROR, None, "", err[: lims[0].output_bytes], batch.duration,
+                                _first_rustc_error(err))]
+            # no line: the program stopped the runner; the plain script in a fresh sandbox decides
+            return [self._line_outcome(by_id[0], lims[0]) if 0 in by_id
+                    else self.rust_alone(sources[0], lims[0], shared[0])]
         if failed_build is not None:
-            bad = _modules_with_errors(str(failed_build.get("stderr", "")), ranges)
+            bad = _modules_with_errors(str(failed_build.get("stderr", "")), files)
             if bad is None or depth >= 2:
-                return [self.rust_alone(s, lim) for s, lim in zip(sources, lims)]
+                return [self.rust_batch([s], [lim], [sh])[0] for s, lim, sh in zip(sources, lims, shared)]
             keep = [i for i in range(len(sources)) if i not in bad]
-            results: dict[int, Outcome] = {i: self.rust_alone(sources[i], lims[i]) for i in sorted(bad)}
+            results = {i: self.rust_batch([sources[i]], [lims[i]], [shared[i]])[0] for i in sorted(bad)}
             if keep:
-                redo = self.rust_batch([sources[i] for i in keep], [lims[i] for i in keep], depth + 1)
+                redo = self.rust_batch([sources[i] for i in keep], [lims[i] for i in keep], [shared[i] for i in keep],
+                                       depth + 1)
                 results.update(zip(keep, redo))
             return [results[i] for i in range(len(sources))]
-        by_id = {ln["id"]: ln for ln in lines if isinstance(ln.get("id"), int)}
-        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_alone(s, lim)
-                for i, (s, lim) in enumerate(zip(sources, lims))]
+        return [self._line_outcome(by_id[i], lim) if i in by_id else self.rust_batch([s], [lim], [sh])[0]
+                for i, (s, lim, sh) in enumerate(zip(sources, lims, shared))]
 
-    def run_chunk(self, chunk: tuple[str, list[str], list[Limits]]) -> list[Outcome]:
-        """One chunk: (language, sources, each program's limits) -> outcomes in order."""
-        lang, sources, lims = chunk
-        return self.js_batch(sources, lims) if lang == "js" else self.rust_batch(sources, lims)
+    def run_chunk(self, chunk: tuple[str, list[str], list[Limits], list[str]]) -> list[Outcome]:
+        """One chunk: (language, sources, each program's limits, each program's shared code) -> outcomes."""
+        lang, sources, lims, shared = chunk
+        return self.js_batch(sources, lims) if lang == "js" else self.rust_batch(sources, lims, shared)
+
+
+def _shared_module(name: str, text: str) -> str:
+    """``TestProgram.shared`` as a crate-root module its programs glob-import (nothing when empty)."""
+    if not text:
+        return ""
+    return f"\n#[allow(dead_code, unused_imports)]\nmod {name} {{\n{text}\n}}\nuse {name}::*;\n"
+
+
+def _no_exec_spec() -> dict | None:
+    """The runner's no-exec filter for test processes (``seccomp.no_exec_filter``), or None on an architecture
+    without one (then programs of one problem never share a crate)."""
+    arch = platform.machine()
+    if arch not in seccomp.ARCHES:
+        return None
+    return {"filter": base64.b64encode(seccomp.no_exec_filter(arch, EXEC_FD)).decode(), "fd": EXEC_FD,
+            "execveat": seccomp.ARCHES[arch][1]["execveat"]}
 
 
 @dataclass(frozen=True)
@@ -368,7 +416,7 @@ class NodeRunner:
     backend: str
     limits: Limits
 
-    def __call__(self, chunk: tuple[str, list[str], list[Limits]]) -> list[Outcome]:
+    def __call__(self, chunk: tuple[str, list[str], list[Limits], list[str]]) -> list[Outcome]:
         return _node_runner(self.backend, self.limits).run_chunk(chunk)
 
 
@@ -403,8 +451,10 @@ def _first_rustc_error(stderr: str) -> str:
     return first_compiler_error(stderr, 300) or "rustc failed"
 
 
-def _modules_with_errors(stderr: str, ranges: list[tuple[int, int]]) -> set[int] | None:
-    """Which wrapped programs the (JSON) diagnostics blame, or None when an error cannot be attributed."""
+def _modules_with_errors(stderr: str, files: list[str]) -> set[int] | None:
+    """Which wrapped programs (by file name) the (JSON) diagnostics blame, or None when an error cannot be
+    attributed to a program's own file (e.g. it points at the crate root or only into a macro's definition)."""
+    index = {name: i for i, name in enumerate(files)}
     bad: set[int] = set()
     saw_error = False
     for text in stderr.splitlines():
@@ -417,8 +467,14 @@ def _modules_with_errors(stderr: str, ranges: list[tuple[int, int]]) -> set[int]
         if str(diag.get("message", "")).startswith("aborting due to"):
             continue
         saw_error = True
-        lines = [s.get("line_start") for s in diag.get("spans", []) if isinstance(s, dict) and s.get("is_primary")]
-        hit = {i for ln in lines if isinstance(ln, int) for i, (a, b) in enumerate(ranges) if a <= ln <= b}
+        hit = set()
+        for span in diag.get("spans", []):
+            if not isinstance(span, dict) or not span.get("is_primary"):
+                continue
+            while isinstance(span, dict):  # the span itself, then where the macro it came from was called
+                if (name := str(span.get("file_name", "")).rsplit("/", 1)[-1]) in index:
+                    hit.add(index[name])
+                span = (span.get("expansion") or {}).get("span")
         if not hit:
             return None
         bad |= hit
@@ -449,6 +505,16 @@ def distinct_problem_chunks(todo: dict[str, TestProgram], cap: int, workers: int
             chunks[slot].append(key)
             slot = (slot + 1) % n_chunks
     return [c for c in chunks if c]
+
+
+def problem_grouped_chunks(todo: dict[str, TestProgram], cap: int, workers: int) -> list[list[str]]:
+    """Keys of ``todo`` in chunks of at most ``cap`` programs, a whole number of rounds on ``workers``, the
+    programs of one problem next to each other (Rust, where programs of one problem may share a crate)."""
+    keys = sorted(todo, key=lambda k: str(todo[k].problem or k))
+    n_chunks = max(min(workers, len(keys)), math.ceil(len(keys) / cap))
+    n_chunks = min(len(keys), math.ceil(n_chunks / workers) * workers)
+    bounds = [round(i * len(keys) / n_chunks) for i in range(n_chunks + 1)]
+    return [keys[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def run_tests(
@@ -498,12 +564,14 @@ def run_tests(
     for lang, todo in pending.items():
         if todo:
             cap = (JS_CHUNK if lang == "js" else RUST_CHUNK) if batch and supports_batches(sandbox) else 1
-            chunks += [(lang, chunk) for chunk in distinct_problem_chunks(todo, cap, n_workers)]
+            split = problem_grouped_chunks if lang == "rust" and _no_exec_spec() else distinct_problem_chunks
+            chunks += [(lang, chunk) for chunk in split(todo, cap, n_workers)]
 
-    def inputs(chunk: tuple[str, list[str]]) -> tuple[str, list[str], list[Limits]]:
+    def inputs(chunk: tuple[str, list[str]]) -> tuple[str, list[str], list[Limits], list[str]]:
         lang, chunk_keys = chunk
         return (lang, [pending[lang][k].source for k in chunk_keys],
-                [program_limits(pending[lang][k], limits) for k in chunk_keys])
+                [program_limits(pending[lang][k], limits) for k in chunk_keys],
+                [pending[lang][k].shared for k in chunk_keys])
 
     def store(chunk: tuple[str, list[str]], outs: list[Outcome]) -> None:
         for key, out in zip(chunk[1], outs):

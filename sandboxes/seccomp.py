@@ -9,6 +9,9 @@ flags sit behind a pointer a filter cannot read) and ``io_uring_*`` return ``ENO
 to ``clone`` and the thread pool. A syscall of another architecture (e.g. 32-bit ``int 0x80`` on x86_64) or of
 the x32 ABI kills the process. Architectures: x86_64 (tested) and aarch64 (numbers cross-checked against
 libseccomp in the tests). Anything else gets no filter, and :func:`filter_bytes` says so.
+
+:func:`no_exec_filter` is a second, stricter filter a batch runner stacks on one test process: it may not start
+any program (see :func:`no_exec_filter`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ JSET_K = 0x45  # BPF_JMP | BPF_JSET | BPF_K
 RET_K = 0x06  # BPF_RET | BPF_K
 # struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6];
 OFF_NR, OFF_ARCH, OFF_ARG0_LOW = 0, 4, 16  # little-endian: the low word of args[0] comes first
+OFF_ARG0_HIGH, OFF_ARG4_LOW = 20, 48
+AT_EMPTY_PATH = 0x1000
 
 X32_SYSCALL_BIT = 0x40000000
 # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET (CLONE_NEWTIME shares CSIGNAL's bits)
@@ -48,7 +53,7 @@ UNSUPPORTED = ("clone3", "io_uring_setup", "io_uring_enter", "io_uring_register"
 # AUDIT_ARCH_* and syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl, include/uapi/asm-generic/unistd.h)
 ARCHES = {
     "x86_64": (0xC000003E, {
-        "clone": 56, "clone3": 435, "unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155,
+        "clone": 56, "clone3": 435, "execve": 59, "execveat": 322, "unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155,
         "chroot": 161, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432,
         "fspick": 433, "mount_setattr": 442, "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311,
         "keyctl": 250, "add_key": 248, "request_key": 249, "bpf": 321, "perf_event_open": 298, "userfaultfd": 323,
@@ -59,7 +64,7 @@ ARCHES = {
         "iopl": 172, "ioperm": 173, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
     }),
     "aarch64": (0xC00000B7, {
-        "clone": 220, "clone3": 435, "unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "pivot_root": 41,
+        "clone": 220, "clone3": 435, "execve": 221, "execveat": 281, "unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "pivot_root": 41,
         "chroot": 51, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432,
         "fspick": 433, "mount_setattr": 442, "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
         "keyctl": 219, "add_key": 217, "request_key": 218, "bpf": 280, "perf_event_open": 241, "userfaultfd": 282,
@@ -76,10 +81,8 @@ def _insn(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return struct.pack("=HBBI", code, jt, jf, k)
 
 
-def build_filter(arch: str) -> bytes:
-    """The packed ``struct sock_filter[]`` for ``arch`` (a key of :data:`ARCHES`)."""
-    audit_arch, nrs = ARCHES[arch]
-    eperm, enosys = RET_ERRNO | errno.EPERM, RET_ERRNO | errno.ENOSYS
+def _prelude(arch: str, audit_arch: int) -> list[bytes]:
+    """Kill a syscall of another architecture (or the x32 ABI); leave the syscall number loaded."""
     prog = [
         _insn(LD_ABS_W, OFF_ARCH),
         _insn(JEQ_K, audit_arch, jt=1),
@@ -88,6 +91,14 @@ def build_filter(arch: str) -> bytes:
     ]
     if arch == "x86_64":
         prog += [_insn(JGE_K, X32_SYSCALL_BIT, jf=1), _insn(RET_K, RET_KILL_PROCESS)]
+    return prog
+
+
+def build_filter(arch: str) -> bytes:
+    """The packed ``struct sock_filter[]`` for ``arch`` (a key of :data:`ARCHES`)."""
+    audit_arch, nrs = ARCHES[arch]
+    eperm, enosys = RET_ERRNO | errno.EPERM, RET_ERRNO | errno.ENOSYS
+    prog = _prelude(arch, audit_arch)
     for name in DENIED:
         if name in nrs:
             prog += [_insn(JEQ_K, nrs[name], jf=1), _insn(RET_K, eperm)]
@@ -98,6 +109,32 @@ def build_filter(arch: str) -> bytes:
         _insn(JEQ_K, nrs["clone"], jf=3),
         _insn(LD_ABS_W, OFF_ARG0_LOW),
         _insn(JSET_K, CLONE_NEW_MASK, jf=1),
+        _insn(RET_K, eperm),
+        _insn(RET_K, RET_ALLOW),
+    ]
+    return b"".join(prog)
+
+
+def no_exec_filter(arch: str, exec_fd: int) -> bytes:
+    """A filter under which the process can exec exactly one thing: the file open as ``exec_fd``, through
+    ``execveat(exec_fd, "", argv, envp, AT_EMPTY_PATH)``. Every ``execve`` and every other ``execveat`` fails
+    with ``EPERM``. A batch runner installs it in a test process's child just before that call, so the test
+    binary (close-on-exec descriptor: gone once it runs) can start no program at all: Rust's std only knows
+    ``execve`` (``Command``, ``posix_spawn``), and raw syscalls need ``unsafe``, which the crate forbids."""
+    audit_arch, nrs = ARCHES[arch]
+    eperm = RET_ERRNO | errno.EPERM
+    prog = _prelude(arch, audit_arch)
+    prog += [
+        _insn(JEQ_K, nrs["execve"], jf=1),
+        _insn(RET_K, eperm),
+        _insn(JEQ_K, nrs["execveat"], jt=1),
+        _insn(RET_K, RET_ALLOW),
+        _insn(LD_ABS_W, OFF_ARG0_LOW),  # execveat: dirfd == exec_fd (as an int: high word 0) ...
+        _insn(JEQ_K, exec_fd, jf=4),
+        _insn(LD_ABS_W, OFF_ARG0_HIGH),
+        _insn(JEQ_K, 0, jf=2),
+        _insn(LD_ABS_W, OFF_ARG4_LOW),  # ... and flags include AT_EMPTY_PATH (the path itself is ignored)
+        _insn(JSET_K, AT_EMPTY_PATH, jt=1),
         _insn(RET_K, eperm),
         _insn(RET_K, RET_ALLOW),
     ]

@@ -7,8 +7,12 @@ and from each other (see sandboxes/README.md, "Batches"):
 * every program runs alone: before the next one starts, every other process of the uid is SIGKILLed (until
   /proc shows none) and the work and temporary directories are emptied, so nothing a program leaves behind
   runs or is read by the runner during a later program;
-* Rust: the test binary is copied into a sealed memfd (no write, shrink or grow, by anyone) and the file is
-  deleted, so a program cannot replace the binary later programs run;
+* Rust: the sources come on stdin (never readable in the sandbox as files once built: they are written to a
+  private directory with unguessable names, compiled, and deleted before any program runs); the test binary is
+  copied into a sealed memfd (no write, shrink or grow, by anyone) and the file is deleted, so a program cannot
+  replace the binary later programs run; each test process runs under a second seccomp filter (built by the
+  host, ``seccomp.no_exec_filter``) under which it cannot start any program, so it cannot run the binary again
+  with another program's test filter;
 * a program's output goes to files the runner opened itself and reads back through its own descriptors after
   the program and all its processes are dead.
 
@@ -16,6 +20,7 @@ The host treats every line as untrusted input and re-runs, each in its own sandb
 missing. Usage: python3 -I -S batch_runner.py js|rust jobs.json
 """
 
+import base64
 import ctypes
 import fcntl
 import json
@@ -29,11 +34,19 @@ import sys
 import time
 
 PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
+AT_EMPTY_PATH = 0x1000
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
 
 
 def make_undumpable() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+    if LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
         sys.stderr.write("batch_runner: prctl(PR_SET_DUMPABLE) failed\n")
         sys.exit(3)
 
@@ -106,18 +119,80 @@ def program_cpu_seconds() -> float:
     return total / CLOCK_TICKS
 
 
-def wait_exit(proc: subprocess.Popen, seconds: float, cpu_budget: float | None) -> str | None:
-    """None when ``proc`` exits in time, else which limit it hit first: "wall" (``seconds``) or "cpu" (the CPU
-    time of its processes over ``cpu_budget``). Woken by the exit itself through a pidfd (Popen.wait with a
-    timeout polls with sleeps of up to 50 ms, which a run of short programs pays one after another)."""
-    try:
-        pidfd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):  # no pidfd: the rlimit stands in for the budget
-        try:
-            proc.wait(timeout=seconds)
-            return None
-        except subprocess.TimeoutExpired:
-            return "wall"
+class Launcher:
+    """Starts one program: fork, then in the child its own session, rlimits, stdio and working directory, and
+    exec. ``no_exec`` (Rust): the child execs the sealed binary with ``execveat(fd, "", ..., AT_EMPTY_PATH)``
+    after installing the host's filter, under which the test process can exec nothing more."""
+
+    def __init__(self, spec: dict, no_exec: dict | None = None, exec_fd: int | None = None):
+        self.spec = spec
+        self.devnull = os.open("/dev/null", os.O_RDONLY)
+        self.exec_fd = exec_fd
+        self.no_exec = None
+        if no_exec is not None:
+            rules = base64.b64decode(no_exec["filter"])
+            self._rules = ctypes.create_string_buffer(rules, len(rules))
+            self.no_exec = (SockFprog(len(rules) // 8, ctypes.cast(self._rules, ctypes.c_char_p)),
+                            int(no_exec["fd"]), int(no_exec["execveat"]))
+
+    @staticmethod
+    def _cstrings(items: list) -> ctypes.Array:
+        return (ctypes.c_char_p * (len(items) + 1))(*[os.fsencode(x) for x in items], None)
+
+    def start(self, argv: list, env: dict, cwd: str, out: int, err: int, cpu: int) -> int:
+        lim = self.spec["limits"]
+        envp = [f"{k}={v}" for k, v in env.items()]
+        if self.no_exec is not None:
+            c_argv, c_envp = self._cstrings(argv), self._cstrings(envp)
+            path = None
+        else:
+            path = shutil.which(argv[0], path=env.get("PATH")) or argv[0]
+        pid = os.fork()
+        if pid:
+            return pid
+        try:  # the child: nothing here may return into the runner
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores these; the program gets the defaults
+                signal.signal(sig, signal.SIG_DFL)
+            os.setsid()
+            resource.setrlimit(resource.RLIMIT_AS, (lim["memory_bytes"], lim["memory_bytes"]))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (lim["fsize_bytes"], lim["fsize_bytes"]))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            os.dup2(self.devnull, 0)
+            os.dup2(out, 1)
+            os.dup2(err, 2)
+            os.chdir(cwd)
+            if self.no_exec is None:
+                keep = self.exec_fd if self.exec_fd is not None else 2  # the fallback runs /proc/self/fd/N
+                os.closerange(3, keep)
+                os.closerange(keep + 1, 1 << 20)
+                os.execve(path, argv, env)
+            fprog, fd, execveat = self.no_exec
+            if self.exec_fd != fd:
+                os.dup2(self.exec_fd, fd)
+            os.set_inheritable(fd, False)  # close-on-exec: the test process does not hold it
+            os.closerange(3, fd)
+            os.closerange(fd + 1, 1 << 20)
+            ul = ctypes.c_ulong
+            if LIBC.prctl(PR_SET_NO_NEW_PRIVS, ul(1), ul(0), ul(0), ul(0)) != 0 or \
+                    LIBC.prctl(PR_SET_SECCOMP, ul(SECCOMP_MODE_FILTER), ctypes.byref(fprog), ul(0), ul(0)) != 0:
+                raise OSError(ctypes.get_errno(), "cannot install the no-exec seccomp filter")
+            LIBC.syscall(ctypes.c_long(execveat), ctypes.c_long(fd), ctypes.c_char_p(b""), c_argv, c_envp,
+                         ctypes.c_long(AT_EMPTY_PATH))
+            raise OSError(ctypes.get_errno(), "execveat failed")
+        except BaseException as exc:  # noqa: BLE001
+            try:
+                os.write(2, f"batch_runner: cannot start the program: {exc}\n".encode())
+            finally:
+                os._exit(127)
+
+
+def wait_for(pid: int, seconds: float, cpu_budget: float | None) -> tuple[int, str | None]:
+    """The child's exit code (negative: killed by that signal) and which limit it ran into, if any: "wall"
+    (``seconds``) or "cpu" (the CPU time of its processes over ``cpu_budget``, checked every CPU_POLL_MS).
+    Woken by the exit itself through a pidfd."""
+    pidfd = os.pidfd_open(pid)
+    hit = "wall"
     try:
         poller = select.poll()
         poller.register(pidfd, select.POLLIN)
@@ -125,23 +200,20 @@ def wait_exit(proc: subprocess.Popen, seconds: float, cpu_budget: float | None) 
         while (left := deadline - time.monotonic()) > 0:
             wait_ms = max(1, int(left * 1000))
             if poller.poll(min(wait_ms, CPU_POLL_MS) if cpu_budget else wait_ms):
-                return None
+                hit = None
+                break
             if cpu_budget and program_cpu_seconds() > cpu_budget:
-                return "cpu"
-        return "wall"
+                hit = "cpu"
+                break
     finally:
         os.close(pidfd)
-
-
-def limits_setter(mem_bytes: int, cpu: int, fsize: int):
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        os.setsid()
-
-    return apply
+    if hit is not None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), hit
 
 
 def read_capped(fd: int, cap: int) -> tuple[str, bool, int]:
@@ -151,7 +223,7 @@ def read_capped(fd: int, cap: int) -> tuple[str, bool, int]:
     return data.decode("utf-8", errors="replace"), size > cap, size
 
 
-def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
+def run_one(spec: dict, job: dict, argv: list, env: dict, launcher: Launcher) -> None:
     """Run one program to its end (or its own wall-clock ``timeout_ms``, CPU-time rlimit ``cpu_seconds`` or
     measured CPU-time ``cpu_budget``), clean up after it, and print its result line."""
     scratch = spec["scratch"]
@@ -160,19 +232,12 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
     err = os.open(os.path.join(scratch, f"e{job['id']}"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     home = os.path.join("/work", f"p{job['id']}")
     os.makedirs(home, mode=0o700)
-    lim = spec["limits"]
     t0 = time.monotonic()
-    hit = None
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=home,
-                                env={**env, "HOME": home}, pass_fds=pass_fds, close_fds=True,
-                                preexec_fn=limits_setter(lim["memory_bytes"], job["cpu_seconds"], lim["fsize_bytes"]))
-        hit = wait_exit(proc, job["timeout_ms"] / 1000, job.get("cpu_budget"))
-        if hit is not None:
-            proc.kill()
-        code = proc.wait()
+        pid = launcher.start(argv, {**env, "HOME": home}, home, out, err, job["cpu_seconds"])
+        code, hit = wait_for(pid, job["timeout_ms"] / 1000, job.get("cpu_budget"))
     except OSError as exc:
-        code = 127
+        code, hit = 127, None
         os.write(err, f"batch_runner: cannot start the program: {exc}\n".encode())
     seconds = time.monotonic() - t0
     kill_everything_else()
@@ -190,9 +255,10 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, pass_fds=()) -> None:
 
 
 def run_js(spec: dict) -> None:
+    launcher = Launcher(spec)
     for job in spec["jobs"]:
         argv = ["node", *spec["node_args"], "--require", spec["preload"], job["path"]]
-        run_one(spec, job, argv, spec["env"])
+        run_one(spec, job, argv, spec["env"], launcher)
 
 
 def sealed_copy(path: str) -> int:
@@ -208,22 +274,32 @@ def sealed_copy(path: str) -> int:
 
 
 def run_rust(spec: dict) -> None:
+    """Build the crate (sources from stdin, in a private directory deleted before any program runs), seal the
+    test binary, run every program's module under the no-exec filter."""
+    sources = json.loads(sys.stdin.buffer.read())
+    os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
     binary = os.path.join(spec["scratch"], "tests.bin")
-    os.makedirs(spec["scratch"], mode=0o700, exist_ok=True)
+    src = os.path.join(spec["scratch"], sources["dir"])
+    os.makedirs(src, mode=0o700)
+    for name, text in sources["files"].items():
+        with open(os.path.join(src, name), "w", encoding="utf-8") as fh:
+            fh.write(text)
     try:
-        rustc = subprocess.run(["rustc", *spec["rustc_args"], spec["crate"], "-o", binary], capture_output=True,
-                               timeout=spec["compile_timeout_ms"] / 1000, env=spec["env"])
+        rustc = subprocess.run(["rustc", *spec["rustc_args"], os.path.join(src, sources["root"]), "-o", binary],
+                               capture_output=True, timeout=spec["compile_timeout_ms"] / 1000, env=spec["env"])
         failed, stderr = rustc.returncode != 0, rustc.stderr
     except subprocess.TimeoutExpired as exc:
         failed, stderr = True, (exc.stderr or b"") + b"\nerror: rustc timed out"
+    shutil.rmtree(src, ignore_errors=True)
     if failed:
         emit({"compile_failed": True, "stderr": stderr.decode("utf-8", errors="replace")[: 4 << 20]})
         return
     fd = sealed_copy(binary)
+    launcher = Launcher(spec, spec.get("no_exec"), fd)
     exe = f"/proc/self/fd/{fd}"
     for job in spec["jobs"]:
         argv = [exe, "--test-threads=1", "--nocapture", "-q"] + ([job["filter"]] if job.get("filter") else [])
-        run_one(spec, job, argv, spec["env"], pass_fds=(fd,))
+        run_one(spec, job, argv, spec["env"], launcher)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from nearcoder.tasks.near_humaneval.programs import BuiltProgram, build_program, reference_completion
 from nearcoder.tasks.near_humaneval.verdict import decide, parse_records
 
-REFERENCE_VERSION = "1"  # bump when instrumentation or record formats change
+REFERENCE_VERSION = "2"  # bump when instrumentation or record formats change
 
 STDERR_TAIL_CHARS = 800
 # Time limit of a candidate = max(floor, factor x its problem's reference run), at most the run's limits; it is
@@ -112,7 +112,7 @@ def _reference_key(prog: BuiltProgram) -> str:
     from nearcoder.sandboxes.languages import PRELOAD_JS, RUNNER_VERSION
 
     h = hashlib.sha256(json.dumps([REFERENCE_VERSION, RUNNER_VERSION, prog.lang]).encode())
-    h.update(hashlib.sha256(PRELOAD_JS).digest() + prog.source.encode())
+    h.update(hashlib.sha256(PRELOAD_JS).digest() + hashlib.sha256(prog.shared.encode()).digest() + prog.source.encode())
     return h.hexdigest()
 
 
@@ -135,7 +135,7 @@ def reference_runs(docs: list[dict], *, backend: str | None = None, workers: int
             todo.append((doc, prog, key))
     if not todo:
         return refs
-    programs = [TestProgram(prog.lang, prog.source, problem=prog.problem) for _, prog, _ in todo]
+    programs = [TestProgram(prog.lang, prog.source, problem=prog.problem, shared=prog.shared) for _, prog, _ in todo]
     outcomes = run_tests(programs, backend=backend, workers=workers, progress=progress)
     failed = [(i, o) for i, o in enumerate(outcomes) if not o.passed]
     if failed:  # once more, each alone (a loaded machine can time a reference out)
@@ -193,7 +193,7 @@ def execute_samples(
         for prog in row:
             if prog.rejected is None and prog.source not in reused and prog.source not in index:
                 index[prog.source] = len(programs)
-                programs.append(TestProgram(lang=prog.lang, source=prog.source, problem=prog.problem,
+                programs.append(TestProgram(lang=prog.lang, source=prog.source, problem=prog.problem, shared=prog.shared,
                                             seconds=seconds[doc["task_id"]]))
     outcomes = run_tests(
         programs, backend=backend, limits=limits, workers=workers, cache_dir=cache_dir, progress=progress,

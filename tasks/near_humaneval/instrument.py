@@ -20,6 +20,7 @@ Everything here is host-side text processing of trusted test code or of a reply;
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nearcoder.tasks.near_humaneval.completion import find_closing, skip_literal
 
@@ -28,14 +29,14 @@ RECORD = "__nc_record"
 # let the host check the property (verdict.py). HumanEval/32: any zero of the polynomial is right.
 PROPERTY_PROBLEMS = {"32": "find_zero"}
 
+# The Rust tests' support code: not part of each program but ``TestProgram.shared`` (the sandbox compiles it once
+# per crate and glob-imports it into every program's module), so its items are ``pub``.
 RUST_SUPPORT = """
-#[allow(dead_code)]
-fn __nc_record<T: ::std::fmt::Debug>(v: T) -> T {
+pub fn __nc_record<T: ::std::fmt::Debug>(v: T) -> T {
     ::std::println!("\\n\\x1eNC:{:?}", v);
     v
 }
-#[allow(dead_code)]
-struct __NcRng;
+pub struct __NcRng;
 impl ::rand::Rng for __NcRng {
     fn next_u32(&mut self) -> u32 {
         __NC_RNG_STATE.with(|s| {
@@ -49,8 +50,7 @@ impl ::rand::Rng for __NcRng {
     }
 }
 ::std::thread_local!(static __NC_RNG_STATE: ::std::cell::Cell<u32> = ::std::cell::Cell::new(0xdead_beef));
-#[allow(dead_code)]
-fn __nc_rng() -> __NcRng {
+pub fn __nc_rng() -> __NcRng {
     __NcRng
 }
 """
@@ -138,6 +138,7 @@ def _inside_literal(text: str, pos: int, lang: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)  # once per problem: every sample of a problem has the same tests
 def instrument_tests(test: str, lang: str, name: str, problem: str) -> str:
     """The test code as the harness runs it (see the module docstring); ``problem`` is the HumanEval number."""
     test = record_calls(test, lang, name, record_args=problem in PROPERTY_PROBLEMS)
@@ -145,5 +146,10 @@ def instrument_tests(test: str, lang: str, name: str, problem: str) -> str:
         return _JS_RANDOM.sub("__nc_random()", test)
     test = _RUST_ASSERT.sub(r"::core::\1!", test)
     test = _RUST_THREAD_RNG.sub("__nc_rng()", test)
-    test = _RUST_RANDOM.sub(r"::rand::Rng::gen::<\1>(&mut __nc_rng())", test)
-    return test + RUST_SUPPORT
+    return _RUST_RANDOM.sub(r"::rand::Rng::gen::<\1>(&mut __nc_rng())", test)
+
+
+def support_code(lang: str) -> str:
+    """What every program of ``lang`` shares with the others (``TestProgram.shared``): Rust's record and seeded
+    generator helpers; JS gets its helpers from the sandbox's preload."""
+    return RUST_SUPPORT if lang == "rust" else ""

@@ -4,7 +4,8 @@ The prompt is the record's ``prompt`` field with trailing whitespace removed, as
 does for its ``continue`` prompt: for JavaScript the docstring comment then the ``const f = (...) => {``
 line; for Rust ``fn main(){}``, the ``use`` lines, the docstring comment and the ``fn f(...) -> T{``
 line. The program is that prompt, the cut completion, a newline and the record's ``test`` field as the
-harness instruments it (``instrument.py``: record lines, seeded test inputs, qualified assertions). A cut
+harness instruments it (``instrument.py``: record lines, seeded test inputs, qualified assertions); the
+tests' support code goes with it as ``shared`` (compiled once per batch). A cut
 completion that breaks the completion policy (``instrument.rejection``) is not run at all.
 """
 
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from nearcoder.tasks.near_humaneval.completion import CutCompletion, cut_completion, defined_names
-from nearcoder.tasks.near_humaneval.instrument import instrument_tests, rejection
+from nearcoder.tasks.near_humaneval.instrument import instrument_tests, rejection, support_code
 
 # HumanEvalPack's task_id prefix -> the sandbox's language name
 TASK_PREFIX_TO_LANG = {"JavaScript": "js", "Rust": "rust"}
@@ -64,6 +65,7 @@ class BuiltProgram:
     cut: CutCompletion
     problem: str
     rejected: str | None = None  # why the completion is not run (completion policy), or None
+    shared: str = ""  # the tests' support code, compiled once per batch (``TestProgram.shared``)
 
 
 def build_program(doc: dict, completion: str | bytes | None) -> BuiltProgram:
@@ -74,4 +76,4 @@ def build_program(doc: dict, completion: str | bytes | None) -> BuiltProgram:
     cut = cut_completion(completion, lang=lang, entry_point=function_name(doc), reserved=reserved)
     source = prompt_text(doc) + cut.body + "\n" + tests
     return BuiltProgram(lang=lang, source=source, cut=cut, problem=problem_number(doc),
-                        rejected=rejection(cut.body, lang))
+                        rejected=rejection(cut.body, lang), shared=support_code(lang))

@@ -50,3 +50,19 @@ def test_filter_is_well_formed(arch):
     denied = {k for code, _, _, k in insns if code == seccomp.JEQ_K}
     for name in ("unshare", "setns", "mount", "ptrace", "bpf", "keyctl", "perf_event_open", "userfaultfd", "clone3"):
         assert seccomp.ARCHES[arch][1][name] in denied, name
+
+
+@pytest.mark.parametrize("arch", sorted(seccomp.ARCHES))
+def test_no_exec_filter_is_well_formed(arch):
+    """execve always refused; execveat allowed only on the one descriptor with AT_EMPTY_PATH; default allow."""
+    prog = seccomp.no_exec_filter(arch, 3)
+    insns = [struct.unpack("=HBBI", prog[i : i + 8]) for i in range(0, len(prog), 8)]
+    assert insns[:3] == [(seccomp.LD_ABS_W, 0, 0, seccomp.OFF_ARCH), (seccomp.JEQ_K, 1, 0, seccomp.ARCHES[arch][0]),
+                         (seccomp.RET_K, 0, 0, seccomp.RET_KILL_PROCESS)]
+    for i, (code, jt, jf, _) in enumerate(insns):
+        if code & 0x07 == 0x05:
+            assert i + 1 + max(jt, jf) < len(insns)
+    nrs = seccomp.ARCHES[arch][1]
+    compared = [k for code, _, _, k in insns if code == seccomp.JEQ_K]
+    assert nrs["execve"] in compared and nrs["execveat"] in compared and 3 in compared
+    assert (seccomp.JSET_K, 1, 0, seccomp.AT_EMPTY_PATH) in insns

@@ -154,3 +154,57 @@ def test_a_correct_solution_that_prints_noise_still_passes(shared_data, bwrap):
     noisy = "\n  process.stdout.write('no newline \\x1eNC');\n" + docs[0]["canonical_solution"].lstrip("\n")
     rows = execute_samples([docs[0]], [[noisy]], backend="bwrap", progress=False)
     assert rows[0][0].status == "passed", rows[0][0].reason
+
+
+# Wrong samples of problem 0 that try to use a correct *sibling* (another sample of the same problem) built into
+# the same Rust crate: run the shared test binary filtered to the siblings' modules, include their sources at
+# build time, read them at run time.
+SIBLING_ATTACKS = {
+    "re-runs the shared test binary for its siblings' tests": (
+        "\n    use std::io::Write;\n"
+        "    let me = module_path!().split(\"::\").next().unwrap_or(\"\").to_string();\n"
+        "    let exe = std::path::PathBuf::from(\"/proc/self/exe\");  // also a deleted or memfd binary\n"
+        "    if let Ok(out) = std::process::Command::new(&exe).arg(\"--list\").output() {\n"
+        "        for line in String::from_utf8_lossy(&out.stdout).lines() {\n"
+        "            if let Some(name) = line.strip_suffix(\": test\") {\n"
+        "                if name.starts_with(me.as_str()) { continue; }\n"
+        "                if let Ok(o) = std::process::Command::new(&exe)\n"
+        "                    .args([\"--exact\", name, \"--nocapture\", \"--test-threads=1\"]).output() {\n"
+        "                    if o.status.success() && String::from_utf8_lossy(&o.stdout).contains(\"\\x1eNC:\") {\n"
+        "                        let _ = std::io::stdout().write_all(&o.stdout);\n"
+        "                        std::process::exit(0);\n"
+        "                    }\n                }\n            }\n        }\n    }\n"
+        "    false\n}\n"
+    ),
+    "includes the crate's sources at build time": (
+        "\n    #[path = \"/in/crate.rs\"]\n    mod siblings;\n    false\n}\n"
+    ),
+    "reads the siblings' sources at run time": (
+        "\n    let mut found = 0;\n"
+        "    let mut todo = vec![std::path::PathBuf::from(\"/in\"), \"/work\".into(), \"/tmp\".into()];\n"
+        "    while let Some(p) = todo.pop() {\n"
+        "        if let Ok(dir) = std::fs::read_dir(&p) {\n"
+        "            for e in dir.flatten() { todo.push(e.path()); }\n"
+        "        } else if let Ok(text) = std::fs::read_to_string(&p) {\n"
+        "            if text.contains(\"abs() < threshold\") { found += 1; }\n"
+        "        }\n    }\n"
+        "    panic!(\"FOUND:{}\", found)\n}\n"
+    ),
+}
+
+
+def test_a_sample_cannot_use_its_siblings_in_the_same_crate(shared_data, bwrap):
+    """The attacks batched (one worker, so one crate) with correct and buggy samples of the same problem: every
+    attack fails, the correct siblings still pass and the buggy ones still fail."""
+    docs = records(shared_data, "rust")
+    correct = [f"\n// correct sample {k}" + reference_completion(docs[0]) for k in range(3)]
+    buggy = [f"\n// buggy sample {k}" + reference_completion(docs[0], "buggy_solution") for k in range(2)]
+    attacks = list(SIBLING_ATTACKS.values())
+    [row] = execute_samples([docs[0]], [[*attacks, *correct, *buggy]], backend="bwrap", workers=1, progress=False)
+    for name, result in zip(SIBLING_ATTACKS, row):
+        assert not result.reason.startswith("rejected"), (name, result.reason)  # it really ran
+        assert result.status != "passed", (name, result.reason)
+    assert "FOUND:0" in row[2].stderr_tail, row[2].stderr_tail  # no source was readable at run time
+    siblings = row[len(attacks):]
+    assert [r.status == "passed" for r in siblings] == [True] * len(correct) + [False] * len(buggy), [
+        (r.status, r.reason) for r in siblings]
