@@ -63,6 +63,7 @@ class Outcome:
     stderr: str
     duration: float
     reason: str
+    cpu_seconds: float | None = None  # CPU time of the program's processes, where the runner measured it
 
     @property
     def passed(self) -> bool:

@@ -42,7 +42,7 @@ from nearcoder.sandboxes.toolchain import JS_MODULES, SANDBOX_PATH, Prepared, pr
 from nearcoder.sandboxes.tunables import HUMANEVAL_LIMITS
 
 LANGS = ("js", "rust")
-RUNNER_VERSION = "5"  # bump when verdict semantics change: it is part of every cache key
+RUNNER_VERSION = "6"  # bump when verdict semantics change: it is part of every cache key
 MAX_SOURCE_BYTES = 1 << 20
 DEFAULT_LIMITS = HUMANEVAL_LIMITS
 JS_MIN_MEMORY_MB = 1024  # V8 reserves ~1 GiB of address space before running anything
@@ -239,6 +239,8 @@ class _Runner:
         out = classify(returncode, str(line.get("stdout", "")), str(line.get("stderr", "")),
                        float(line.get("seconds", 0.0)), lim, timed_out=bool(line.get("timed_out")),
                        output_over=bool(line.get("output_over")), cpu_over=bool(line.get("cpu_over")))
+        if isinstance(line.get("cpu"), (int, float)):
+            out.cpu_seconds = float(line["cpu"])
         return self._explain(out)
 
     def _explain(self, out: Outcome) -> Outcome:

@@ -187,10 +187,10 @@ class Launcher:
                 os._exit(127)
 
 
-def wait_for(pid: int, seconds: float, cpu_budget: float | None) -> tuple[int, str | None]:
-    """The child's exit code (negative: killed by that signal) and which limit it ran into, if any: "wall"
-    (``seconds``) or "cpu" (the CPU time of its processes over ``cpu_budget``, checked every CPU_POLL_MS).
-    Woken by the exit itself through a pidfd."""
+def wait_for(pid: int, seconds: float, cpu_budget: float | None) -> tuple[int, str | None, float]:
+    """The child's exit code (negative: killed by that signal), which limit it ran into, if any: "wall"
+    (``seconds``) or "cpu" (the CPU time of its processes over ``cpu_budget``, checked every CPU_POLL_MS), and
+    its CPU time (with the children it reaped). Woken by the exit itself through a pidfd."""
     pidfd = os.pidfd_open(pid)
     hit = "wall"
     try:
@@ -212,8 +212,8 @@ def wait_for(pid: int, seconds: float, cpu_budget: float | None) -> tuple[int, s
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), hit
+    _, status, usage = os.wait4(pid, 0)
+    return os.waitstatus_to_exitcode(status), hit, usage.ru_utime + usage.ru_stime
 
 
 def read_capped(fd: int, cap: int) -> tuple[str, bool, int]:
@@ -235,9 +235,9 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, launcher: Launcher) ->
     t0 = time.monotonic()
     try:
         pid = launcher.start(argv, {**env, "HOME": home}, home, out, err, job["cpu_seconds"])
-        code, hit = wait_for(pid, job["timeout_ms"] / 1000, job.get("cpu_budget"))
+        code, hit, cpu = wait_for(pid, job["timeout_ms"] / 1000, job.get("cpu_budget"))
     except OSError as exc:
-        code, hit = 127, None
+        code, hit, cpu = 127, None, 0.0
         os.write(err, f"batch_runner: cannot start the program: {exc}\n".encode())
     seconds = time.monotonic() - t0
     kill_everything_else()
@@ -250,7 +250,7 @@ def run_one(spec: dict, job: dict, argv: list, env: dict, launcher: Launcher) ->
         "id": job["id"], "exit": code if code is not None and code >= 0 else None,
         "signal": signal.Signals(-code).name if code is not None and code < 0 else None,
         "timed_out": hit is not None, "cpu_over": hit == "cpu", "output_over": o_over or e_over or o_size + e_size > spec["output_bytes"],
-        "stdout": o_text, "stderr": e_text, "seconds": seconds,
+        "stdout": o_text, "stderr": e_text, "seconds": seconds, "cpu": round(cpu, 4),
     })
 
 

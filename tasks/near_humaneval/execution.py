@@ -26,7 +26,7 @@ from pathlib import Path
 from nearcoder.tasks.near_humaneval.programs import BuiltProgram, build_program, reference_completion
 from nearcoder.tasks.near_humaneval.verdict import decide, parse_records
 
-REFERENCE_VERSION = "2"  # bump when instrumentation or record formats change
+REFERENCE_VERSION = "3"  # bump when instrumentation or record formats change
 
 STDERR_TAIL_CHARS = 800
 # Time limit of a candidate = max(floor, factor x its problem's reference run), at most the run's limits; it is
@@ -92,14 +92,21 @@ class Reference:
     fresh: bool = False  # run by this call (not read from the cache): an identical candidate may reuse it
 
 
+def reference_seconds(ref: Reference) -> tuple[float, str]:
+    """What the reference run cost: its CPU time where the runner measured it (a batch), else its wall time."""
+    cpu = ref.outcome.get("cpu_seconds")
+    return (float(cpu), "of CPU") if isinstance(cpu, (int, float)) and cpu > 0 else (float(ref.outcome["duration"]), "")
+
+
 def time_limit(ref: Reference, ceiling: float) -> float:
     """A candidate's CPU-time limit (seconds) from its problem's reference run, at most ``ceiling``."""
-    return round(min(float(ceiling), max(TIME_LIMIT_FLOOR, TIME_LIMIT_FACTOR * float(ref.outcome["duration"]))), 2)
+    return round(min(float(ceiling), max(TIME_LIMIT_FLOOR, TIME_LIMIT_FACTOR * reference_seconds(ref)[0])), 2)
 
 
 def explain_limit(ref: Reference, limit: float) -> str:
+    seconds, unit = reference_seconds(ref)
     return (f"this problem's CPU-time limit {limit:g}s = max({TIME_LIMIT_FLOOR:g}s, {TIME_LIMIT_FACTOR:g} x its reference "
-            f"run's {float(ref.outcome['duration']):.3f}s), at most the run's limit")
+            f"run's {seconds:.3f}s{' ' + unit if unit else ''}), at most the run's limit")
 
 
 def reference_cache_dir() -> Path:

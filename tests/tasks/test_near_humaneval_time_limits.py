@@ -10,6 +10,7 @@ from nearcoder.tasks.near_humaneval.execution import (
     TIME_LIMIT_FLOOR,
     Reference,
     execute_samples,
+    explain_limit,
     time_limit,
 )
 
@@ -20,6 +21,14 @@ SAMPLE = sorted({10, 25, 155, 156, *range(0, 144, 4)})
 
 def ref(seconds: float) -> Reference:
     return Reference(source="", records=[], outcome={"duration": seconds})
+
+
+def test_time_limit_follows_the_reference_cpu_time_where_measured():
+    """A batch measures the reference's CPU time, which load hardly changes; wall time is the fallback."""
+    measured = Reference(source="", records=[], outcome={"duration": 0.4, "cpu_seconds": 0.07})
+    assert time_limit(measured, 10) == pytest.approx(TIME_LIMIT_FACTOR * 0.07)
+    assert "0.070s of CPU" in explain_limit(measured, time_limit(measured, 10))
+    assert time_limit(ref(0.25), 10) == pytest.approx(TIME_LIMIT_FACTOR * 0.25)
 
 
 def test_time_limit_is_factor_times_reference_between_floor_and_ceiling():
