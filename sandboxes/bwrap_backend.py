@@ -34,6 +34,7 @@ from nearcoder.sandboxes.uid_pool import lease_uid
 ENTRY = 'cp -R /in/. /work/ && exec "$@"'
 # The host system the toolchains need, read-only: /usr (node, cc, ld, libc) and the few /etc files they read.
 SYSTEM_RO = ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ssl/openssl.cnf")
+SETPRIV_FAILED = 127  # util-linux setpriv's exit status when it cannot switch uid or drop privileges
 
 
 class BwrapBackend(SandboxBackend):
@@ -167,7 +168,10 @@ class BwrapBackend(SandboxBackend):
         proc.stderr.close()
         duration = time.monotonic() - start
         stderr = reader.text("stderr")
-        if (returncode == 1 and stderr.startswith("bwrap:")) or stderr.startswith(cgroups.JOIN_FAILED):
+        # bwrap's own failures, the cgroup join's, and setpriv's (no pool uid to switch to, e.g. inside an
+        # unprivileged user namespace): the sandbox never ran the program, so nothing is said about it.
+        if (returncode == 1 and stderr.startswith("bwrap:")) or stderr.startswith(cgroups.JOIN_FAILED) or \
+                (returncode == SETPRIV_FAILED and stderr.startswith("setpriv:")):
             return Outcome(Status.SANDBOX_ERROR, None, reader.text("stdout"), stderr, duration, stderr.splitlines()[0])
         return classify(
             None if timed_out else returncode,

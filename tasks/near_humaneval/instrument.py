@@ -68,6 +68,7 @@ _RUST_FORBIDDEN = [
      "linker-level attributes (#[no_mangle], #[export_name], #[link_section], #[link], #[used], ...)"),
     (re.compile(r"\b(?:global_asm|asm|naked_asm)\s*!"), "inline assembly"),
     (re.compile(r"\binclude(?:_str|_bytes)?\s*!"), "include!/include_str!/include_bytes! (reads files at build time)"),
+    (re.compile(r"#\s*!?\s*\[\s*path\b"), "#[path] (takes a module from another file)"),
 ]
 _HARNESS_NAME = re.compile(r"__nc|__NC")
 

@@ -104,6 +104,25 @@ def test_memory_fallback_says_per_process(marker, monkeypatch, no_cgroup_left):
     assert "per-process" in out.reason and "NEARCODER_SANDBOX_CGROUPS=0" in out.reason
 
 
+def test_no_uid_to_switch_to_is_a_sandbox_error_not_a_failed_program():
+    """Inside an unprivileged user namespace only uid 0 is mapped, so bwrap's setpriv cannot switch to a pool
+    uid: that says nothing about the program (a correct one would otherwise be scored wrong)."""
+    import sys
+
+    from nearcoder.sandboxes.bwrap_backend import BwrapBackend
+
+    ok, why = BwrapBackend.available()
+    if not ok or shutil.which("unshare") is None:
+        pytest.skip(why or "unshare not installed")
+    probe = ("from nearcoder.sandboxes.languages import TestProgram, run_tests\n"
+             "print(run_tests([TestProgram('js', 'console.assert(1 === 1)')], progress=False, batch=False)[0].status.value)")
+    result = subprocess.run(["unshare", "--user", "--map-root-user", sys.executable, "-c", probe],
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode != 0 and "unshare" in result.stderr:
+        pytest.skip(f"no unprivileged user namespaces here: {result.stderr.strip()[:200]}")
+    assert result.stdout.strip().splitlines()[-1] == "sandbox_error", result.stdout + result.stderr
+
+
 # ---- processes: bounded for the whole sandbox -------------------------------------------------------------------
 JS_FORKS = """const { spawn } = require('child_process'); const fs = require('fs');
 let started = 0, refused = 0;

@@ -55,6 +55,7 @@ def test_nested_rust_block_comment_does_not_end_the_body_early():
         ("0 }\n#[link_section = \".init_array\"]\nstatic X: fn() = f;", "linker-level"),
         ("0 }\nstd::arch::global_asm!(\"\");", "assembly"),
         ("include_str!(\"/proc/self/cmdline\").len() }", "include"),
+        ("0 }\n#[path = \"/in/crate.rs\"]\nmod other;", "#[path]"),
         ("__nc_record(1) }", "harness-reserved"),
     ],
 )
