@@ -55,23 +55,27 @@ def emit(obj: dict) -> None:
     os.write(1, (json.dumps(obj) + "\n").encode())
 
 
+def other_pids() -> list[int]:
+    """Every process /proc shows but the runner and the sandbox's init."""
+    me = os.getpid()
+    return [int(name) for name in os.listdir("/proc") if name.isdigit() and int(name) not in (me, 1)]
+
+
 def kill_everything_else() -> None:
     """SIGKILL every process of this uid but the runner, until none is left (a forking program cannot win)."""
-    me = os.getpid()
     for _ in range(200):
         try:
             os.kill(-1, signal.SIGKILL)
         except ProcessLookupError:
             pass
         left = False
-        for name in os.listdir("/proc"):
-            if name.isdigit() and int(name) not in (me, 1):
-                try:
-                    if os.stat(f"/proc/{name}").st_uid == os.getuid():
-                        left = True
-                        os.waitpid(int(name), os.WNOHANG)
-                except (OSError, ChildProcessError):
-                    pass
+        for pid in other_pids():
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == os.getuid():
+                    left = True
+                    os.waitpid(pid, os.WNOHANG)
+            except (OSError, ChildProcessError):
+                pass
         if not left:
             return
         time.sleep(0.002)
@@ -107,15 +111,14 @@ CPU_POLL_MS = 40
 def program_cpu_seconds() -> float:
     """CPU time of every process of this uid but the runner (all of them are the current program's: the runner
     kills everything before the next program), each with the children it has reaped."""
-    me, total = os.getpid(), 0
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (me, 1):
-            try:
-                with open(f"/proc/{name}/stat", "rb") as fh:
-                    fields = fh.read().rsplit(b")", 1)[1].split()
-                total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-            except (OSError, IndexError, ValueError):
-                pass
+    total = 0
+    for pid in other_pids():
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            pass
     return total / CLOCK_TICKS
 
 
